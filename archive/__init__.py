@@ -1,0 +1,1 @@
+"""The redline engine: fetching, extraction, versions, diffs and the OCFL archive."""

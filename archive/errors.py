@@ -1,0 +1,78 @@
+"""Errors the engine raises. Each message is one line a person can act on.
+
+The CLI turns any ``RedlineError`` into ``Error: <message>`` on stderr and exits with
+the error's ``exit_status``; nothing else in the code prints errors.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, unique
+
+
+@unique
+class ExitStatus(IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    ERROR = 1  # a run failed, or some captures in it failed
+    USAGE = 2  # bad options or arguments (click's own code)
+    CHANGED = 3  # reserved: "differences found", for scripts that ask for it
+    INTEGRITY = 4  # verify found problems in the archive
+    INTERRUPTED = 130
+
+
+class RedlineError(Exception):
+    """Base class: a failure with a one-line message for a person."""
+
+    exit_status: ExitStatus = ExitStatus.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(RedlineError):
+    """The arguments make no sense together (unknown version number, bad date...)."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class FetchError(RedlineError):
+    """The page could not be fetched: network, HTTP status, type or size."""
+
+
+class InputError(RedlineError):
+    """A file given on the command line cannot be used (missing, binary, empty...)."""
+
+
+class ExtractionError(RedlineError):
+    """The page holds no article redline can extract."""
+
+
+class ArchiveError(RedlineError):
+    """The archive is missing, unwritable, or not a redline archive."""
+
+
+class CorruptArchive(ArchiveError):
+    """Something in the archive does not match its manifests."""
+
+    exit_status = ExitStatus.INTEGRITY
+
+
+class NotFound(RedlineError):
+    """No such article or version in the archive."""
+
+
+class StoreError(ArchiveError):
+    """The storage backend failed to read or write."""
+
+
+class KeyMissing(StoreError):
+    """A key asked of a store does not exist (the same for every backend)."""
+
+
+class Conflict(StoreError):
+    """A conditional write lost a race: someone else changed the object first."""

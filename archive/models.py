@@ -1,0 +1,117 @@
+"""Plain data passed between the steps of the pipeline: a Capture and an Article."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def iso(dt: datetime) -> str:
+    """ISO 8601 in UTC with a trailing Z, e.g. 2026-11-25T14:00:00Z."""
+    text = dt.astimezone(timezone.utc).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One hop of a redirect chain: the URL asked for, its status and where it pointed."""
+
+    url: str
+    status: int
+    location: str
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Raw bytes of one page as it was obtained, with where and when it came from.
+
+    ``body`` is the entity body after any Content-Encoding was removed: the HTML.
+    ``wire_body`` is the body as it travelled (still compressed) when that differs, so
+    the WARC record can keep the exact bytes; ``None`` when it is the same as ``body``.
+    """
+
+    requested_url: str
+    final_url: str
+    body: bytes
+    fetched_at: datetime
+    source: str = "http"  # "http" | "file" | "warc"
+    status: int | None = None
+    reason: str = ""
+    http_version: str = "HTTP/1.1"
+    headers: tuple[tuple[str, str], ...] = ()
+    request_headers: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    wire_body: bytes | None = None
+    file_path: str | None = None
+    user_agent: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """The first response header called ``name`` (case-insensitive), or None."""
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str | None:
+        return self.header("Content-Type")
+
+
+ARTICLE_FIELDS = (
+    "title",
+    "subtitle",
+    "byline",
+    "published",
+    "modified",
+    "canonical_url",
+    "language",
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a page says: the fields redline versions and diffs.
+
+    Dates are ISO 8601 strings as found (normalised to ISO form when parseable).
+    ``paragraphs`` is the body in reading order: paragraphs, subheads, block quotes and
+    list items, including any correction or editor's note; ``corrections`` repeats the
+    correction and editor's-note paragraphs on their own.
+    """
+
+    title: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+    paragraphs: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+    extractor: str = ""
+
+    @property
+    def body(self) -> str:
+        """The paragraphs joined by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["paragraphs"] = list(self.paragraphs)
+        data["corrections"] = list(self.corrections)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        known = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        values["paragraphs"] = tuple(values.get("paragraphs") or ())
+        values["corrections"] = tuple(values.get("corrections") or ())
+        return cls(**values)
+
