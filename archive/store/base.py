@@ -1,0 +1,74 @@
+"""The Store interface: keys are '/'-separated paths relative to the archive's root.
+
+Contract shared by every backend:
+- ``read`` of a missing key raises ``KeyMissing``; other failures raise ``StoreError``.
+- ``put`` replaces a key atomically: readers see the old bytes or the new, never a mix.
+- ``commit_object`` publishes one OCFL object version so that at no moment does the
+  object fail validation: new content files and the version inventory first, then the
+  object's root inventory and its sidecar, replaced together. ``expected_head`` is the
+  sha512 of the root inventory the caller based its version on (``None`` for a new
+  object); when the stored object has moved on, nothing is written and ``Conflict`` is
+  raised so the caller can re-read and retry.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+
+
+class Store(ABC):
+    """Bytes by key, plus the one compound write an OCFL object needs."""
+
+    #: How the store is named in messages (a path or an s3:// URL).
+    location: str
+
+    @abstractmethod
+    def read(self, key: str) -> bytes:
+        """The bytes stored at ``key``."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool:
+        """Whether ``key`` holds bytes."""
+
+    @abstractmethod
+    def list(self, prefix: str = "") -> Iterator[str]:
+        """Every key under ``prefix`` (a folder-like prefix ending in '/' or ''), sorted."""
+
+    @abstractmethod
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` at ``key``, replacing what was there, atomically."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove ``key``; removing a missing key is not an error."""
+
+    @abstractmethod
+    def commit_object(
+        self,
+        object_root: str,
+        new_files: Mapping[str, bytes],
+        root_files: Mapping[str, bytes],
+        expected_head: str | None,
+    ) -> None:
+        """Add ``new_files`` under ``object_root`` then replace its ``root_files``.
+
+        Keys in both mappings are relative to ``object_root``.
+        """
+
+    @abstractmethod
+    def lock(self, name: str) -> AbstractLock:
+        """An exclusive lock between processes writing the same object."""
+
+    def ensure_writable(self) -> None:  # noqa: B027 - optional hook
+        """Raise ``ArchiveError`` when the store cannot be written to."""
+
+
+class AbstractLock(ABC):
+    """A context manager around an inter-process lock."""
+
+    @abstractmethod
+    def __enter__(self) -> AbstractLock: ...
+
+    @abstractmethod
+    def __exit__(self, *exc: object) -> None: ...

@@ -1,0 +1,288 @@
+"""A store in a local folder: temp files and atomic renames, an object swapped whole.
+
+An OCFL object's root inventory and its sidecar are two files; replacing them one by
+one would leave a moment where they disagree. So a new version is published by
+building the object's next state beside it (existing files hard-linked, not copied)
+and exchanging the two directories in one ``renameat2(RENAME_EXCHANGE)`` call; a new
+object appears by renaming its first missing ancestor directory into place.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from redline.archive.errors import ArchiveError, Conflict, KeyMissing, StoreError
+from redline.archive.store.base import AbstractLock, Store
+
+#: Staging area inside the archive folder (same filesystem, so renames are atomic).
+TMP_DIR = ".tmp"
+LOCK_DIR = ".locks"
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _load_renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        func = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange_dirs(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False when the platform cannot."""
+    if _renameat2 is None:
+        return False
+    rc = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class _FileLock(AbstractLock):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> _FileLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class LocalStore(Store):
+    """Keys are files below ``root``; writes go through a staging folder and renames."""
+
+    def __init__(self, root: str | os.PathLike[str], *, create: bool = False) -> None:
+        self.root = Path(root)
+        self.location = str(root)
+        if self.root.exists() and not self.root.is_dir():
+            raise ArchiveError(
+                f"archive path {self.location} is a file, not a folder; "
+                "pass --archive with a folder path"
+            )
+        if not self.root.exists():
+            if not create:
+                raise ArchiveError(
+                    f"no archive at {self.location}; capture a page first "
+                    "or pass --archive PATH (or set REDLINE_ARCHIVE)"
+                )
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(
+                    f"cannot create archive folder {self.location} ({exc.strerror}); "
+                    "choose a writable path with --archive"
+                ) from exc
+
+    # -- plumbing -------------------------------------------------------------
+    def _path(self, key: str) -> Path:
+        if key.startswith("/") or ".." in key.split("/"):
+            raise StoreError(f"invalid key {key!r}")
+        return self.root / key
+
+    def _staging(self) -> Path:
+        tmp = self.root / TMP_DIR / uuid.uuid4().hex
+        tmp.mkdir(parents=True)
+        return tmp
+
+    def _fail(self, exc: OSError, action: str) -> StoreError:
+        what = exc.strerror or str(exc)
+        return StoreError(
+            f"cannot {action} in archive {self.location} ({what}); "
+            "check that the folder exists, is writable and has free space"
+        )
+
+    # -- Store interface --------------------------------------------------------
+    def read(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise KeyMissing(f"{key} is missing from archive {self.location}") from exc
+        except IsADirectoryError as exc:
+            raise KeyMissing(f"{key} is a folder in archive {self.location}") from exc
+        except OSError as exc:
+            raise self._fail(exc, f"read {key}") from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        base = self._path(prefix.rstrip("/")) if prefix else self.root
+        if not base.is_dir():
+            return iter(())
+        keys: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel_dir = Path(dirpath).relative_to(self.root)
+            if rel_dir == Path("."):
+                dirnames[:] = [d for d in dirnames if d not in (TMP_DIR, LOCK_DIR)]
+            for name in filenames:
+                keys.append((rel_dir / name).as_posix())
+        return iter(sorted(keys))
+
+    def put(self, key: str, data: bytes) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+            _write_file(tmp, data)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise self._fail(exc, f"write {key}") from exc
+
+    def delete(self, key: str) -> None:
+        try:
+            self._path(key).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise self._fail(exc, f"delete {key}") from exc
+
+    def lock(self, name: str) -> AbstractLock:
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        return _FileLock(self.root / LOCK_DIR / f"{digest}.lock")
+
+    def ensure_writable(self) -> None:
+        try:
+            staging = self._staging()
+            staging.rmdir()
+        except OSError as exc:
+            raise ArchiveError(
+                f"archive {self.location} is not writable ({exc.strerror}); "
+                "fix its permissions or choose another folder with --archive"
+            ) from exc
+
+    def commit_object(
+        self,
+        object_root: str,
+        new_files: Mapping[str, bytes],
+        root_files: Mapping[str, bytes],
+        expected_head: str | None,
+    ) -> None:
+        target = self._path(object_root.rstrip("/"))
+        try:
+            self._check_head(target, expected_head)
+            staging = self._staging()
+            try:
+                if expected_head is None:
+                    self._publish_new(target, staging, new_files, root_files)
+                else:
+                    self._publish_next(target, staging, new_files, root_files)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError as exc:
+            raise self._fail(exc, f"write {object_root}") from exc
+
+    # -- publishing ---------------------------------------------------------------
+    def _check_head(self, target: Path, expected_head: str | None) -> None:
+        inventory = target / "inventory.json"
+        if expected_head is None:
+            if target.exists():
+                raise Conflict(f"{target} was created by another run; retry")
+            return
+        try:
+            current = hashlib.sha512(inventory.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            current = None
+        if current != expected_head:
+            raise Conflict(f"{target} was changed by another run; retry")
+
+    def _publish_new(
+        self,
+        target: Path,
+        staging: Path,
+        new_files: Mapping[str, bytes],
+        root_files: Mapping[str, bytes],
+    ) -> None:
+        # Find the highest missing ancestor, build the whole branch in staging, and
+        # rename that one directory into place: the object appears complete or not at all.
+        top = target
+        while not top.parent.exists():
+            top = top.parent
+        built = staging / top.name
+        obj = built / target.relative_to(top)
+        for rel, data in new_files.items():
+            _write_file(obj / rel, data)
+        for rel, data in root_files.items():
+            _write_file(obj / rel, data)
+        top.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(built, top)
+        _fsync_dir(top.parent)
+
+    def _publish_next(
+        self,
+        target: Path,
+        staging: Path,
+        new_files: Mapping[str, bytes],
+        root_files: Mapping[str, bytes],
+    ) -> None:
+        obj = staging / "object"
+        for dirpath, _dirnames, filenames in os.walk(target):
+            rel_dir = Path(dirpath).relative_to(target)
+            (obj / rel_dir).mkdir(parents=True, exist_ok=True)
+            for name in filenames:
+                rel = (rel_dir / name).as_posix()
+                if rel in root_files:
+                    continue
+                os.link(Path(dirpath) / name, obj / rel_dir / name)
+        for rel, data in new_files.items():
+            if (obj / rel).exists():
+                raise StoreError(f"{target / rel} already exists; run redline verify")
+            _write_file(obj / rel, data)
+        for rel, data in root_files.items():
+            _write_file(obj / rel, data)
+        _fsync_dir(obj)
+        if not exchange_dirs(obj, target):
+            # No atomic exchange here: move the old object aside, then the new one in.
+            aside = staging / "old"
+            os.rename(target, aside)
+            os.rename(obj, target)
+        _fsync_dir(target.parent)
