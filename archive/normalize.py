@@ -1,0 +1,63 @@
+"""Text normalisation: differences that are not edits disappear here.
+
+Two strings that read the same to a person (NFC vs NFD, a soft hyphen, a zero-width
+space, a non-breaking space, extra whitespace) must come out equal, so that a new
+version is stored only when the words changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that are invisible in print: soft hyphen, zero-width space/joiners,
+# word joiner, BOM / zero-width no-break space, Mongolian vowel separator,
+# left-to-right / right-to-left marks and embedding controls.
+_INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x180E,
+        0x200B,
+        0x200C,
+        0x200D,
+        0x200E,
+        0x200F,
+        0x2060,
+        0x2061,
+        0x2062,
+        0x2063,
+        0x2064,
+        0xFEFF,
+        0x202A,
+        0x202B,
+        0x202C,
+        0x202D,
+        0x202E,
+        0x2066,
+        0x2067,
+        0x2068,
+        0x2069,
+    ]
+)
+
+# Every Unicode space separator (Zs) plus line/paragraph separators and ASCII
+# whitespace becomes one ordinary space.
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+
+def clean_text(s: str) -> str:
+    """Return ``s`` in NFC with invisible characters removed and whitespace collapsed.
+
+    Removes soft hyphens and zero-width characters, turns NBSP and every other Unicode
+    space into an ordinary space, collapses runs of whitespace and strips both ends.
+    Letters, digits and punctuation are left as they are: changing a quote mark or a
+    dash is an edit.
+    """
+    if not s:
+        return ""
+    text = s.translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text)
+    # Control characters other than whitespace never carry meaning in article text.
+    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
+        text = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    return _SPACES.sub(" ", text).strip()
