@@ -1,0 +1,55 @@
+"""The capture path: obtain a page → extract the article → record it in the archive.
+
+One function per kind of input; ``capture_all`` runs many and keeps going when one
+fails, so a broken site becomes a line in the report instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from redline.archive.errors import RedlineError
+from redline.archive.extract import extract_article
+from redline.archive.fetch import Fetcher, read_html_file
+from redline.archive.models import Capture
+from redline.archive.repository import Archive, RecordResult
+from redline.archive.urls import check_http_url
+
+
+def record_capture(archive: Archive, capture: Capture) -> RecordResult:
+    """Extract the article from ``capture`` and store it unless it is unchanged."""
+    article = extract_article(capture.body, capture.final_url, capture.content_type)
+    return archive.record(capture, article)
+
+
+def capture_url(archive: Archive, url: str, fetcher: Fetcher) -> RecordResult:
+    return record_capture(archive, fetcher.fetch(check_http_url(url)))
+
+
+def capture_file(
+    archive: Archive, path: str | Path, url: str, at: datetime | None = None
+) -> RecordResult:
+    return record_capture(archive, read_html_file(path, check_http_url(url), at))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input: a result, or the error that stopped it."""
+
+    source: str
+    result: RecordResult | None = None
+    error: RedlineError | None = None
+
+
+def capture_all(
+    sources: Iterable[str], capture_one: Callable[[str], RecordResult]
+) -> Iterator[Outcome]:
+    """Run ``capture_one`` on each source in turn; an error is reported, not raised."""
+    for source in sources:
+        try:
+            yield Outcome(source, result=capture_one(source))
+        except RedlineError as exc:
+            yield Outcome(source, error=exc)

@@ -1,0 +1,303 @@
+"""The archive: OCFL objects (one per article, one version per change) over a Store.
+
+Layout of an archive (the same in a folder and, later, under an S3 prefix)::
+
+    ocfl/                 an OCFL 1.1 storage root, layout 0003-hash-and-id-n-tuple
+    state/articles/*.json redline's per-article state (check times, head fingerprint)
+
+Each OCFL version holds ``article.json``, ``article.txt``, ``capture.warc.gz`` and
+``capture.json``. Writes go content → version inventory → root inventory → state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from redline import __version__
+from redline.archive import ocfl
+from redline.archive.articletext import article_to_text
+from redline.archive.errors import ArchiveError, Conflict, CorruptArchive, KeyMissing, NotFound
+from redline.archive.models import Article, Capture, iso
+from redline.archive.state import ArticleState, all_states, load_state, save_state
+from redline.archive.store import Store, open_store
+from redline.archive.urls import normalize_url
+from redline.archive.warc import capture_to_warc, provenance
+
+ARTICLE_JSON = "article.json"
+ARTICLE_TXT = "article.txt"
+CAPTURE_WARC = "capture.warc.gz"
+CAPTURE_JSON = "capture.json"
+STATE_PREFIX = "state/"
+COMMIT_ATTEMPTS = 5
+
+
+def article_fingerprint(article: Article) -> str:
+    """A digest of everything that counts as the article (not the extractor's name)."""
+    data = article.to_dict()
+    data.pop("extractor", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """The outcome of storing one capture."""
+
+    url: str  # the article's id: the URL as captured, normalised
+    status: str  # "new" | "changed" | "unchanged"
+    version: int  # the version now current
+    captured_at: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    created: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    url: str
+    title: str | None
+    versions: int
+    first_captured: str | None
+    last_changed: str | None
+    last_checked: str | None
+
+
+class Archive:
+    """Articles and their versions in an OCFL storage root."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, location: str, *, create: bool = False) -> Archive:
+        archive = cls(open_store(location, create=create))
+        archive._check_is_archive()
+        return archive
+
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    # -- the storage root ----------------------------------------------------------------
+    def _has_root(self) -> bool:
+        return self.store.exists(f"{ocfl.OCFL_ROOT}/{ocfl.ROOT_NAMASTE}")
+
+    def _check_is_archive(self) -> None:
+        if self._has_root():
+            return
+        for key in self.store.list():
+            if not key.startswith(STATE_PREFIX):
+                raise ArchiveError(
+                    f"{self.location} is not a redline archive (no OCFL storage root in "
+                    f"{self.location}/{ocfl.OCFL_ROOT}) and is not empty; "
+                    "pass --archive with a new or empty folder"
+                )
+
+    def ensure_root(self) -> None:
+        """Declare the OCFL storage root if it is not there yet (namaste file last)."""
+        if self._has_root():
+            return
+        self.store.ensure_writable()
+        files = ocfl.storage_root_files()
+        for name, data in files.items():
+            if name != ocfl.ROOT_NAMASTE:
+                self.store.put(f"{ocfl.OCFL_ROOT}/{name}", data)
+        self.store.put(f"{ocfl.OCFL_ROOT}/{ocfl.ROOT_NAMASTE}", files[ocfl.ROOT_NAMASTE])
+
+    # -- reading ------------------------------------------------------------------------------
+    def object_root(self, object_id: str) -> str:
+        return f"{ocfl.OCFL_ROOT}/{ocfl.object_path(object_id)}"
+
+    def load_inventory(self, object_id: str) -> tuple[dict[str, Any], str] | None:
+        """The object's root inventory and its sha512, or None when there is no object."""
+        root = self.object_root(object_id)
+        try:
+            data = self.store.read(f"{root}/{ocfl.INVENTORY}")
+        except KeyMissing:
+            return None
+        digest = ocfl.sha512(data)
+        try:
+            sidecar = self.store.read(f"{root}/{ocfl.SIDECAR}").decode().split()
+            inventory = ocfl.parse_inventory(data)
+        except (KeyMissing, ValueError, UnicodeDecodeError) as exc:
+            raise CorruptArchive(
+                f"the inventory of {object_id} in {self.location}/{root} is corrupt ({exc}); "
+                "run redline verify"
+            ) from exc
+        if not sidecar or sidecar[0] != digest:
+            raise CorruptArchive(
+                f"the inventory of {object_id} in {self.location}/{root} does not match its "
+                "sha512 sidecar; run redline verify"
+            )
+        if inventory["id"] != object_id:
+            raise CorruptArchive(
+                f"{self.location}/{root} holds {inventory['id']!r}, not {object_id!r}; "
+                "run redline verify"
+            )
+        return inventory, digest
+
+    def inventory(self, object_id: str) -> dict[str, Any]:
+        loaded = self.load_inventory(object_id)
+        if loaded is None:
+            raise NotFound(self._not_found(object_id))
+        return loaded[0]
+
+    def _not_found(self, url: str) -> str:
+        return f"no article {url} in archive {self.location}; run redline list to see what is there"
+
+    def resolve(self, url: str) -> str:
+        """The article id for ``url``: the URL as captured, or the page's canonical URL."""
+        object_id = normalize_url(url)
+        if load_state(self.store, object_id) is not None or self.load_inventory(object_id):
+            return object_id
+        for state in all_states(self.store):
+            if state.canonical_url and normalize_url(state.canonical_url) == object_id:
+                return state.id
+        raise NotFound(self._not_found(url))
+
+    def versions(self, object_id: str) -> list[VersionInfo]:
+        inventory = self.inventory(object_id)
+        out = []
+        for name, version in inventory["versions"].items():
+            number = ocfl.version_number(name)
+            out.append(VersionInfo(number, version["created"], version["message"]))
+        return sorted(out, key=lambda v: v.number)
+
+    def pick_version(self, object_id: str, number: int | None) -> int:
+        """A version number from a user's N (1-based; negative counts back from latest)."""
+        head = len(self.versions(object_id))
+        if number is None:
+            return head
+        chosen = head + 1 + number if number < 0 else number
+        if number == 0 or not 1 <= chosen <= head:
+            raise NotFound(
+                f"{object_id} has no version {number}; it has versions 1 to {head} "
+                f"(or -1 to -{head} counting back from the latest)"
+            )
+        return chosen
+
+    def read_file(self, object_id: str, number: int, logical: str) -> bytes:
+        inventory = self.inventory(object_id)
+        path = ocfl.file_in_version(inventory, number, logical)
+        if path is None:
+            raise NotFound(f"version {number} of {object_id} has no {logical}")
+        key = f"{self.object_root(object_id)}/{path}"
+        try:
+            data = self.store.read(key)
+        except KeyMissing as exc:
+            raise CorruptArchive(f"{key} is missing; run redline verify") from exc
+        if ocfl.sha512(data) != ocfl.digest_of(inventory, number, logical):
+            raise CorruptArchive(f"{key} does not match its digest; run redline verify")
+        return data
+
+    def article(self, object_id: str, number: int) -> Article:
+        data = self.read_file(object_id, number, ARTICLE_JSON)
+        try:
+            return Article.from_dict(json.loads(data))
+        except (ValueError, TypeError) as exc:
+            raise CorruptArchive(f"article.json of {object_id} v{number} is unreadable") from exc
+
+    def summaries(self) -> list[ArticleSummary]:
+        out = []
+        for state in all_states(self.store):
+            out.append(
+                ArticleSummary(
+                    url=state.id,
+                    title=state.title,
+                    versions=state.head,
+                    first_captured=state.first_captured,
+                    last_changed=state.last_changed,
+                    last_checked=state.last_checked,
+                )
+            )
+        return sorted(out, key=lambda s: s.url)
+
+    # -- writing -----------------------------------------------------------------------------
+    def record(self, capture: Capture, article: Article) -> RecordResult:
+        """Store ``article`` as a new version unless it equals the stored head."""
+        object_id = normalize_url(capture.requested_url)
+        fingerprint = article_fingerprint(article)
+        captured_at = iso(capture.fetched_at)
+        self.ensure_root()
+        with self.store.lock(object_id):
+            for _attempt in range(COMMIT_ATTEMPTS):
+                loaded = self.load_inventory(object_id)
+                state = self._current_state(object_id, loaded)
+                if loaded is not None and state.fingerprint == fingerprint:
+                    state.last_checked = captured_at
+                    state.unchanged_since = state.unchanged_since or state.last_changed
+                    state.checks += 1
+                    save_state(self.store, state)
+                    return RecordResult(object_id, "unchanged", state.head, captured_at)
+                inventory = loaded[0] if loaded else ocfl.empty_inventory(object_id)
+                new = ocfl.add_version(
+                    inventory,
+                    self._version_files(object_id, capture, article),
+                    created=capture.fetched_at,
+                    message=f"capture of {capture.final_url}",
+                    user_name=f"redline {__version__}",
+                )
+                try:
+                    self.store.commit_object(
+                        self.object_root(object_id),
+                        new.files(),
+                        new.root_files(),
+                        loaded[1] if loaded else None,
+                    )
+                except Conflict:
+                    continue
+                state.head = new.number
+                state.fingerprint = fingerprint
+                state.title = article.title
+                state.canonical_url = article.canonical_url
+                state.first_captured = state.first_captured or captured_at
+                state.last_changed = captured_at
+                state.last_checked = captured_at
+                state.unchanged_since = None
+                state.checks += 1
+                save_state(self.store, state)
+                return RecordResult(
+                    object_id, "new" if new.number == 1 else "changed", new.number, captured_at
+                )
+        raise ArchiveError(
+            f"could not store {object_id}: other runs kept changing it; try again"
+        )
+
+    def _current_state(
+        self, object_id: str, loaded: tuple[dict[str, Any], str] | None
+    ) -> ArticleState:
+        """The saved state when it matches the object's head, else rebuilt from the object."""
+        state = load_state(self.store, object_id) or ArticleState(id=object_id)
+        if loaded is None:
+            return ArticleState(id=object_id, checks=state.checks)
+        inventory = loaded[0]
+        head = ocfl.version_number(inventory["head"])
+        if state.head == head and state.fingerprint:
+            return state
+        article = self.article(object_id, head)
+        versions = inventory["versions"]
+        state.head = head
+        state.fingerprint = article_fingerprint(article)
+        state.title = article.title
+        state.canonical_url = article.canonical_url
+        state.first_captured = versions["v1"]["created"]
+        state.last_changed = versions[inventory["head"]]["created"]
+        return state
+
+    def _version_files(
+        self, object_id: str, capture: Capture, article: Article
+    ) -> Mapping[str, bytes]:
+        article_json = {"url": object_id, **article.to_dict()}
+        return {
+            ARTICLE_JSON: ocfl.dump_json(article_json),
+            ARTICLE_TXT: article_to_text(article).encode("utf-8"),
+            CAPTURE_WARC: capture_to_warc(capture),
+            CAPTURE_JSON: ocfl.dump_json(provenance(capture, user_agent=capture.user_agent)),
+        }

@@ -1,0 +1,74 @@
+"""Per-article state kept beside the OCFL root: head fingerprint and check times.
+
+The OCFL objects are the record; this state is what makes an "unchanged" check one
+small read, and where checks that stored nothing are remembered ("unchanged since").
+It can always be rebuilt from the objects, so it is written last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from redline.archive.errors import KeyMissing
+from redline.archive.store.base import Store
+
+STATE_ROOT = "state/articles"
+
+
+def state_key(object_id: str) -> str:
+    return f"{STATE_ROOT}/{hashlib.sha256(object_id.encode()).hexdigest()}.json"
+
+
+@dataclass
+class ArticleState:
+    """What redline remembers about one article between runs."""
+
+    id: str
+    head: int = 0
+    fingerprint: str = ""
+    title: str | None = None
+    canonical_url: str | None = None
+    first_captured: str | None = None
+    last_changed: str | None = None
+    last_checked: str | None = None
+    unchanged_since: str | None = None
+    checks: int = 0
+    body_sha256: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(asdict(self), indent=2, sort_keys=True) + "\n").encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ArticleState:
+        raw = json.loads(data)
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+
+def load_state(store: Store, object_id: str) -> ArticleState | None:
+    """The stored state, or None when missing or unreadable (it is only a cache)."""
+    try:
+        state = ArticleState.from_bytes(store.read(state_key(object_id)))
+    except (KeyMissing, ValueError, TypeError):
+        return None
+    return state if state.id == object_id else None
+
+
+def save_state(store: Store, state: ArticleState) -> None:
+    store.put(state_key(state.id), state.to_bytes())
+
+
+def all_states(store: Store) -> list[ArticleState]:
+    states = []
+    for key in store.list(STATE_ROOT + "/"):
+        if not key.endswith(".json"):
+            continue
+        try:
+            states.append(ArticleState.from_bytes(store.read(key)))
+        except (KeyMissing, ValueError, TypeError):
+            continue
+    return states
