@@ -14,9 +14,15 @@ from pathlib import Path
 from redline.archive.errors import RedlineError
 from redline.archive.extract import extract_article
 from redline.archive.fetch import Fetcher, read_html_file
-from redline.archive.models import Capture
+from redline.archive.models import Article, Capture
 from redline.archive.repository import Archive, RecordResult
 from redline.archive.urls import check_http_url
+
+
+def extract_file(path: str | Path, url: str | None = None) -> Article:
+    """The article in a saved HTML file, without touching any archive."""
+    capture = read_html_file(path, url or "http://localhost/")
+    return extract_article(capture.body, url, capture.content_type)
 
 
 def record_capture(archive: Archive, capture: Capture) -> RecordResult:

@@ -1,0 +1,34 @@
+"""Pick two versions of an article and diff them: the model every diff format renders."""
+
+from __future__ import annotations
+
+from redline.archive.diffmodel import DiffReport, VersionRef, diff_articles
+from redline.archive.errors import NotFound, UsageError
+from redline.archive.repository import Archive
+
+
+def parse_version(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise UsageError(
+            f"{text!r} is not a version number; use 1, 2, ... or -1 for the latest"
+        ) from exc
+
+
+def compare(archive: Archive, url: str, a: int | None = None, b: int | None = None) -> DiffReport:
+    """The diff from version ``a`` to ``b`` (defaults: the previous one to the latest)."""
+    object_id = archive.resolve(url)
+    versions = archive.versions(object_id)
+    if a is None and len(versions) < 2:
+        raise NotFound(
+            f"{object_id} has only one version so far; there is nothing to compare yet"
+        )
+    new = archive.pick_version(object_id, -1 if b is None else b)
+    old = archive.pick_version(object_id, -2 if a is None else a)
+    return DiffReport(
+        url=object_id,
+        from_ref=VersionRef(old, versions[old - 1].created),
+        to_ref=VersionRef(new, versions[new - 1].created),
+        diff=diff_articles(archive.article(object_id, old), archive.article(object_id, new)),
+    )

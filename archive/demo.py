@@ -1,0 +1,43 @@
+"""The bundled example: saved versions of one article, captured in order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from redline.archive.pipeline import Outcome, capture_all, capture_file
+from redline.archive.repository import Archive
+from redline.archive.times import parse_when
+
+EXAMPLE_DIR = Path(__file__).parent / "examples" / "riverton-flood"
+
+
+@dataclass(frozen=True)
+class Example:
+    url: str
+    captures: list[dict[str, str]]
+    silent_edit: tuple[int, int]
+
+
+def load_example(folder: Path = EXAMPLE_DIR) -> Example:
+    data = json.loads((folder / "example.json").read_text(encoding="utf-8"))
+    a, b = data["silent_edit"]
+    return Example(url=data["url"], captures=data["captures"], silent_edit=(a, b))
+
+
+def run_example(archive: Archive, example: Example, folder: Path = EXAMPLE_DIR) -> Iterator[
+    tuple[str, Outcome]
+]:
+    """Capture each saved page of the example in order; yields (note, outcome)."""
+    for capture in example.captures:
+        outcome = next(
+            capture_all(
+                [str(folder / capture["file"])],
+                lambda path, at=capture["at"]: capture_file(  # type: ignore[misc]
+                    archive, path, example.url, parse_when(at)
+                ),
+            )
+        )
+        yield capture["note"], outcome

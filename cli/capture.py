@@ -1,0 +1,81 @@
+"""``redline capture``: fetch pages (or read saved ones) and store new versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from redline.archive.errors import ExitStatus
+from redline.archive.fetch import Fetcher
+from redline.archive.pipeline import Outcome, capture_all, capture_file, capture_url
+from redline.archive.repository import Archive
+from redline.archive.times import parse_when
+from redline.cli.options import archive_option, echo_json, json_option
+
+
+@click.command("capture")
+@click.argument("urls", nargs=-1, metavar="URL...")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path),
+    help="Read a saved page from this file instead of fetching (needs --url).",
+)
+@click.option("--url", "page_url", help="The URL the saved page (--html) was captured from.")
+@click.option("--at", "at", help="When the saved page was captured (ISO 8601; default now).")
+@click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a server.")
+@archive_option
+@json_option
+def command(
+    urls: tuple[str, ...],
+    html_file: Path | None,
+    page_url: str | None,
+    at: str | None,
+    timeout: float,
+    archive_path: str,
+    as_json: bool,
+) -> None:
+    """Capture articles and store a new version of each one that changed."""
+    if html_file is not None:
+        if page_url is None or urls:
+            raise click.UsageError("--html FILE needs --url URL and takes no other URLs")
+        when = parse_when(at) if at else None
+        archive = Archive.open(archive_path, create=True)
+        outcomes = capture_all(
+            [str(html_file)], lambda path: capture_file(archive, path, page_url, when)
+        )
+    else:
+        if not urls:
+            raise click.UsageError("give at least one URL, or --html FILE --url URL")
+        if page_url is not None or at is not None:
+            raise click.UsageError("--url and --at go with --html FILE")
+        archive = Archive.open(archive_path, create=True)
+        fetcher = Fetcher(timeout=timeout)
+        outcomes = capture_all(urls, lambda url: capture_url(archive, url, fetcher))
+    failed = 0
+    for outcome in outcomes:
+        failed += _report(outcome, as_json)
+    if failed:
+        raise click.exceptions.Exit(int(ExitStatus.ERROR))
+
+
+def _report(outcome: Outcome, as_json: bool) -> int:
+    if outcome.error is not None:
+        click.echo(f"Error: {outcome.error.message}", err=True)
+        return 1
+    result = outcome.result
+    assert result is not None
+    if as_json:
+        echo_json(
+            {
+                "url": result.url,
+                "status": result.status,
+                "version": result.version,
+                "captured_at": result.captured_at,
+            }
+        )
+    else:
+        click.echo(f"{result.status:<9} v{result.version:<3} {result.captured_at}  {result.url}")
+    return 0

@@ -1,0 +1,33 @@
+"""``redline demo``: capture the bundled example article and show its silent edit."""
+
+from __future__ import annotations
+
+import click
+
+from redline.archive.compare import compare
+from redline.archive.demo import load_example, run_example
+from redline.archive.errors import ExitStatus
+from redline.archive.render_text import render_text
+from redline.archive.repository import Archive
+from redline.cli.options import archive_option, color_option, use_color
+
+
+@click.command("demo")
+@archive_option
+@color_option
+def command(archive_path: str, color: str) -> None:
+    """Capture four saved versions of a bundled article and show the silent edit."""
+    example = load_example()
+    archive = Archive.open(archive_path, create=True)
+    click.echo(f"Capturing 4 saved versions of {example.url}\ninto {archive_path}:\n", err=True)
+    for note, outcome in run_example(archive, example):
+        if outcome.error is not None:
+            click.echo(f"Error: {outcome.error.message}", err=True)
+            raise click.exceptions.Exit(int(ExitStatus.ERROR))
+        result = outcome.result
+        assert result is not None
+        click.echo(f"  {result.captured_at}  {result.status:<9} v{result.version}  ({note})")
+    a, b = example.silent_edit
+    click.echo(f"\nThe silent edit, version {a} -> {b} (redline diff URL {a} {b}):\n")
+    report = compare(archive, example.url, a, b)
+    click.echo(render_text(report, color=use_color(color)), nl=False)

@@ -1,0 +1,44 @@
+"""``redline diff``: what changed between two versions of an article."""
+
+from __future__ import annotations
+
+import click
+
+from redline.archive.compare import compare, parse_version
+from redline.archive.render_json import render_json
+from redline.archive.render_text import render_text
+from redline.archive.repository import Archive
+from redline.cli.options import archive_option, color_option, use_color
+
+
+@click.command("diff", context_settings={"ignore_unknown_options": True})
+@click.argument("url")
+@click.argument("a", required=False, metavar="[A")
+@click.argument("b", required=False, metavar="[B]]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@color_option
+@archive_option
+def command(
+    url: str, a: str | None, b: str | None, fmt: str, color: str, archive_path: str
+) -> None:
+    """Show the word-level changes from version A to B (default: previous to latest).
+
+    Negative numbers count back from the latest: -1 is the latest, -2 the one before.
+    """
+    report = compare(
+        Archive.open(archive_path),
+        url,
+        parse_version(a) if a is not None else None,
+        parse_version(b) if b is not None else None,
+    )
+    if fmt == "json":
+        click.echo(render_json(report))
+    else:
+        click.echo(render_text(report, color=use_color(color)), nl=False)

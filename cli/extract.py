@@ -1,0 +1,46 @@
+"""``redline extract``: show what redline reads from saved pages, without archiving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from redline.archive.errors import ExitStatus, RedlineError
+from redline.archive.articletext import article_to_text
+from redline.archive.pipeline import extract_file
+from redline.cli.options import echo_json, json_option
+
+
+@click.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option("--url", "page_url", help="The URL the pages came from (resolves relative links).")
+@json_option
+def command(files: tuple[Path, ...], page_url: str | None, as_json: bool) -> None:
+    """Extract the article from saved HTML files and print it."""
+    failed = 0
+    for index, path in enumerate(files):
+        try:
+            article = extract_file(path, page_url)
+        except RedlineError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            data = {"file": str(path), **article.to_dict(), "body": article.body}
+            data.pop("extractor", None)
+            echo_json(
+                {
+                    key: data.get(key)
+                    for key in (
+                        "file", "title", "byline", "published", "modified", "body",
+                        "paragraphs", "subtitle", "canonical_url", "language", "corrections",
+                    )
+                }
+            )
+        else:
+            if len(files) > 1:
+                click.echo(f"{'' if index == 0 else chr(10)}==> {path} <==")
+            click.echo(article_to_text(article), nl=False)
+    if failed:
+        raise click.exceptions.Exit(int(ExitStatus.ERROR))

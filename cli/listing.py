@@ -1,0 +1,35 @@
+"""``redline list``: the articles in the archive."""
+
+from __future__ import annotations
+
+import click
+
+from redline.archive.repository import Archive
+from redline.cli.options import archive_option, echo_json, json_option
+
+
+@click.command("list")
+@archive_option
+@json_option
+def command(archive_path: str, as_json: bool) -> None:
+    """List the archived articles with their version counts and last capture."""
+    summaries = Archive.open(archive_path).summaries()
+    for s in summaries:
+        if as_json:
+            echo_json(
+                {
+                    "url": s.url,
+                    "title": s.title,
+                    "versions": s.versions,
+                    "first_captured": s.first_captured,
+                    "last_changed": s.last_changed,
+                    "last_checked": s.last_checked,
+                }
+            )
+        else:
+            plural = "version" if s.versions == 1 else "versions"
+            click.echo(f"{s.versions:>3} {plural:<8}  {s.last_checked}  {s.url}")
+            if s.title:
+                click.echo(f"{'':14}{s.title}")
+    if not summaries and not as_json:
+        click.echo(f"No articles in {archive_path} yet.", err=True)

@@ -1,0 +1,25 @@
+"""``redline log``: the versions of one article."""
+
+from __future__ import annotations
+
+import click
+
+from redline.archive.history import history
+from redline.archive.repository import Archive
+from redline.cli.options import archive_option, echo_json, json_option
+
+
+@click.command("log")
+@click.argument("url")
+@archive_option
+@json_option
+def command(url: str, archive_path: str, as_json: bool) -> None:
+    """List the versions of one article, oldest first, with words changed."""
+    archive = Archive.open(archive_path)
+    object_id = archive.resolve(url)
+    for entry in history(archive, object_id):
+        if as_json:
+            echo_json({"url": object_id, **entry.to_dict()})
+        else:
+            counts = f"+{entry.inserted_words} -{entry.deleted_words} words"
+            click.echo(f"v{entry.version:<3} {entry.captured_at}  {counts:<18}  {entry.title or ''}")

@@ -1,0 +1,73 @@
+"""The ``redline`` command group and the one place that turns errors into messages."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from redline import __version__
+from redline.archive.errors import ExitStatus, RedlineError
+
+
+class ReportedError(click.ClickException):
+    """A RedlineError on its way to the terminal: ``Error: <message>``, its exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class RedlineGroup(click.Group):
+    """Runs a command and turns any failure into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except RedlineError as exc:
+            if ctx.params.get("traceback"):
+                raise
+            raise ReportedError(exc.message, int(exc.exit_status)) from exc
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(int(ExitStatus.INTERRUPTED))
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(int(ExitStatus.ERROR))
+        except Exception as exc:
+            if ctx.params.get("traceback"):
+                raise
+            raise ReportedError(
+                f"unexpected {type(exc).__name__}: {exc}; "
+                "rerun with --traceback and report the output",
+                int(ExitStatus.ERROR),
+            ) from exc
+
+
+@click.group(cls=RedlineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="redline")
+@click.option("--traceback", is_flag=True, help="Show the full traceback when a command fails.")
+def cli(traceback: bool) -> None:
+    """Keep every version of a web article, show what changed, archive each capture.
+
+    Captures are stored in an OCFL 1.1 archive (a folder, ./redline-archive by
+    default) that any OCFL tool can validate without redline.
+    """
+
+
+def _register() -> None:
+    from redline.cli import capture, demo, diff, extract, listing, log, show, verify
+
+    for module in (capture, extract, listing, log, show, diff, verify, demo):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    cli(prog_name="redline")

@@ -1,0 +1,57 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_ARCHIVE = "./redline-archive"
+
+
+def archive_option(func: F) -> F:
+    return click.option(
+        "--archive",
+        "archive_path",
+        envvar="REDLINE_ARCHIVE",
+        default=DEFAULT_ARCHIVE,
+        show_default=True,
+        metavar="PATH",
+        help="Archive folder (or set REDLINE_ARCHIVE).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")(
+        func
+    )
+
+
+def echo_json(data: Any) -> None:
+    """One compact JSON object on its own line of stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, sort_keys=False))
+
+
+def use_color(choice: str) -> bool:
+    """Colour for 'auto' only on a terminal and when NO_COLOR is unset."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    stream = click.get_text_stream("stdout")
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def color_option(func: F) -> F:
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour the output (auto: on a terminal, unless NO_COLOR is set).",
+    )(func)

@@ -1,0 +1,27 @@
+"""``redline verify``: check the archive against its manifests."""
+
+from __future__ import annotations
+
+import click
+
+from redline.archive.errors import ExitStatus
+from redline.archive.repository import Archive
+from redline.archive.verify import verify_archive
+from redline.cli.options import archive_option
+
+
+@click.command("verify")
+@archive_option
+def command(archive_path: str) -> None:
+    """Recompute every digest in the archive and report each problem on its own line."""
+    report = verify_archive(Archive.open(archive_path))
+    for problem in report.problems:
+        click.echo(problem)
+    summary = (
+        f"{report.objects} objects, {report.versions} versions, {report.files} files checked"
+    )
+    if report.sound:
+        click.echo(f"{summary}: all sound.", err=True)
+        return
+    click.echo(f"{summary}: {len(report.problems)} problems.", err=True)
+    raise click.exceptions.Exit(int(ExitStatus.INTEGRITY))
