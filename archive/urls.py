@@ -101,7 +101,7 @@ _PATH_SAFE = "/:@!$&'()*+,;=%-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
 
-def _problem(url: str) -> str | None:
+def url_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) URL with a host, or None when it is."""
     if not url:
         return "an empty URL is not an http(s) URL; give the full address, e.g. https://example.com/a"
@@ -131,7 +131,7 @@ def check_http_url(url: str) -> str:
     Raises ``UsageError`` naming the problem otherwise.
     """
     url = url.strip()
-    problem = _problem(url)
+    problem = url_problem(url)
     if problem:
         raise UsageError(problem)
     return url
