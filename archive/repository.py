@@ -33,6 +33,8 @@ CAPTURE_WARC = "capture.warc.gz"
 CAPTURE_JSON = "capture.json"
 STATE_PREFIX = "state/"
 COMMIT_ATTEMPTS = 5
+#: Who made each OCFL version (the inventory's ``user.address``).
+USER_ADDRESS = "https://github.com/redline-archive/redline"
 
 
 def article_fingerprint(article: Article) -> str:
@@ -243,6 +245,7 @@ class Archive:
                     created=capture.fetched_at,
                     message=f"capture of {capture.final_url}",
                     user_name=f"redline {__version__}",
+                    user_address=USER_ADDRESS,
                 )
                 try:
                     self.store.commit_object(

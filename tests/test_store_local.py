@@ -1,0 +1,79 @@
+"""The local folder store: the Store contract, atomic writes, whole-object publishing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from redline.archive.errors import ArchiveError, Conflict, KeyMissing
+from redline.archive.store.local import LocalStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalStore:
+    return LocalStore(tmp_path / "s", create=True)
+
+
+def test_put_read_exists_delete(store: LocalStore) -> None:
+    store.put("a/b/c.txt", b"hello")
+    assert store.read("a/b/c.txt") == b"hello"
+    assert store.exists("a/b/c.txt")
+    store.put("a/b/c.txt", b"again")
+    assert store.read("a/b/c.txt") == b"again"
+    store.delete("a/b/c.txt")
+    assert not store.exists("a/b/c.txt")
+    store.delete("a/b/c.txt")  # deleting a missing key is fine
+
+
+def test_missing_key_raises_keymissing(store: LocalStore) -> None:
+    with pytest.raises(KeyMissing):
+        store.read("nope")
+
+
+def test_list_is_sorted_and_recursive_and_hides_staging(store: LocalStore) -> None:
+    for key in ["z", "a/2", "a/1", "b/c/d"]:
+        store.put(key, b"x")
+    (store.root / ".tmp" / "junk").mkdir(parents=True)
+    (store.root / ".tmp" / "junk" / "f").write_bytes(b"x")
+    assert list(store.list()) == ["a/1", "a/2", "b/c/d", "z"]
+    assert list(store.list("a/")) == ["a/1", "a/2"]
+    assert list(store.list("missing/")) == []
+
+
+def test_put_leaves_no_temp_files(store: LocalStore) -> None:
+    store.put("k", b"v")
+    assert sorted(os.listdir(store.root)) == ["k"]
+
+
+def test_refuses_file_and_missing_paths(tmp_path: Path) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(ArchiveError, match="is a file"):
+        LocalStore(f)
+    with pytest.raises(ArchiveError, match="no archive at"):
+        LocalStore(tmp_path / "missing")
+
+
+def test_commit_object_new_then_next(store: LocalStore) -> None:
+    store.commit_object("o/a/obj", {"v1/x": b"1"}, {"inventory.json": b"I1"}, None)
+    assert store.read("o/a/obj/v1/x") == b"1"
+    import hashlib
+
+    head = hashlib.sha512(b"I1").hexdigest()
+    store.commit_object("o/a/obj", {"v2/x": b"2"}, {"inventory.json": b"I2"}, head)
+    assert store.read("o/a/obj/inventory.json") == b"I2"
+    assert store.read("o/a/obj/v1/x") == b"1"
+    assert store.read("o/a/obj/v2/x") == b"2"
+    assert not any((store.root / ".tmp").iterdir())
+
+
+def test_commit_object_detects_a_moved_head(store: LocalStore) -> None:
+    store.commit_object("obj", {"v1/x": b"1"}, {"inventory.json": b"I1"}, None)
+    with pytest.raises(Conflict):
+        store.commit_object("obj", {"v2/x": b"2"}, {"inventory.json": b"I2"}, "stale")
+    with pytest.raises(Conflict):
+        store.commit_object("obj", {"v1/x": b"1"}, {"inventory.json": b"I1"}, None)
+    assert store.read("obj/inventory.json") == b"I1"
+    assert not store.exists("obj/v2/x")
