@@ -60,7 +60,9 @@ __all__ = [
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_USER_AGENT",
+    "BodyTooLarge",
     "Fetcher",
+    "decode_body",
     "fetch",
     "is_html_type",
     "looks_like_html",
@@ -143,8 +145,8 @@ def _host_of(url: str) -> str:
 # -- bounded decompression -------------------------------------------------------------
 
 
-class _TooLarge(Exception):
-    """The decoded body passed the size limit."""
+class BodyTooLarge(Exception):
+    """A decoded body passed the size limit."""
 
 
 class _Inflater:
@@ -185,7 +187,7 @@ class _Inflater:
             piece = self._obj.decompress(data, room)
             self.produced += len(piece)
             if self.produced > self.limit:
-                raise _TooLarge
+                raise BodyTooLarge
             out.append(piece)
             data = self._obj.unconsumed_tail or (self._obj.unused_data if self._obj.eof else b"")
         return b"".join(out)
@@ -200,8 +202,21 @@ class _Inflater:
         piece: bytes = self._obj.flush()
         self.produced += len(piece)
         if self.produced > self.limit:
-            raise _TooLarge
+            raise BodyTooLarge
         return piece
+
+
+def decode_body(data: bytes, encoding: str, max_bytes: int) -> bytes:
+    """Undo a gzip or deflate Content-Encoding without ever inflating past ``max_bytes``.
+
+    Raises ``BodyTooLarge`` past the limit, ``zlib.error`` for corrupt data and
+    ``ValueError`` for any other encoding.
+    """
+    encoding = _content_encoding(encoding) or ""
+    if encoding not in ("gzip", "deflate"):
+        raise ValueError(f"unsupported content encoding {encoding!r}")
+    inflater = _Inflater(encoding, max_bytes)
+    return inflater.feed(data) + inflater.finish()
 
 
 # -- cookies within one fetch ----------------------------------------------------------
@@ -456,7 +471,7 @@ class Fetcher:
                 if inflater is not None:
                     try:
                         body_parts.append(inflater.feed(chunk))
-                    except _TooLarge:
+                    except BodyTooLarge:
                         _discard(response)
                         raise too_large from None
                     except zlib.error as exc:
@@ -468,7 +483,7 @@ class Fetcher:
         if inflater is not None:
             try:
                 body_parts.append(inflater.finish())
-            except _TooLarge:
+            except BodyTooLarge:
                 raise too_large from None
             except zlib.error as exc:
                 raise FetchError(
