@@ -32,8 +32,9 @@ API
 ``server.routes``
     The route table itself, a dict ``path -> Route``; edit it freely.
 ``server.requests``
-    Every request received, in order, as ``Request(method, path, headers)`` where
-    ``headers`` is the list of ``(name, value)`` pairs as sent.
+    Every request received, in order, as ``Request(method, path, headers, client_port)``
+    where ``headers`` is the list of ``(name, value)`` pairs as sent and
+    ``client_port`` tells kept-alive connections apart.
 
 ``Route`` fields (all optional)
 
@@ -107,6 +108,7 @@ class Request:
     method: str
     path: str
     headers: list[tuple[str, str]] = field(default_factory=list)
+    client_port: int = 0  # the same port for requests on one kept-alive connection
 
     def header(self, name: str) -> str | None:
         lname = name.lower()
@@ -169,7 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         owner = self.server.owner
-        owner.requests.append(Request(self.command, self.path, list(self.headers.items())))
+        owner.requests.append(
+            Request(self.command, self.path, list(self.headers.items()), self.client_address[1])
+        )
         route = owner.lookup(self.path)
         stop = owner.stopping
         if route.delay and stop.wait(route.delay):
