@@ -393,9 +393,7 @@ class Fetcher:
             headers.append(("Cookie", cookie))
         return tuple(headers)
 
-    def _open(
-        self, url: str, headers: tuple[tuple[str, str], ...], deadline_at: float
-    ) -> Any:
+    def _open(self, url: str, headers: tuple[tuple[str, str], ...], deadline_at: float) -> Any:
         remaining = deadline_at - time.monotonic()
         if remaining <= 0:
             raise _deadline_error(url, self.deadline)

@@ -104,7 +104,9 @@ _QUERY_SAFE = _PATH_SAFE + "?"
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) URL with a host, or None when it is."""
     if not url:
-        return "an empty URL is not an http(s) URL; give the full address, e.g. https://example.com/a"
+        return (
+            "an empty URL is not an http(s) URL; give the full address, e.g. https://example.com/a"
+        )
     if any(ch != " " and (ch.isspace() or not ch.isprintable()) for ch in url):
         return f"{url!r} contains line breaks or control characters; give one URL at a time"
     try:
@@ -115,8 +117,7 @@ def url_problem(url: str) -> str | None:
     scheme = parts.scheme.lower()
     if not scheme or (scheme not in DEFAULT_PORTS and "." in scheme):
         return (
-            f"{url!r} is not an http(s) URL; give the full address, "
-            f"e.g. https://{url.lstrip('/')}"
+            f"{url!r} is not an http(s) URL; give the full address, e.g. https://{url.lstrip('/')}"
         )
     if scheme not in DEFAULT_PORTS:
         return f"{url!r} uses the {scheme}: scheme; redline only fetches http:// and https:// URLs"

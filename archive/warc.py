@@ -190,9 +190,7 @@ def capture_to_warc(capture: Capture) -> bytes:
             length=0,
             http_headers=request_headers,
             warc_headers_dict={
-                "WARC-Record-ID": _record_id(
-                    "request", uri, date, request_headers.headers_buff
-                ),
+                "WARC-Record-ID": _record_id("request", uri, date, request_headers.headers_buff),
                 "WARC-Date": date,
                 "WARC-Warcinfo-ID": info_id,
                 "WARC-Concurrent-To": response_id,
@@ -253,10 +251,23 @@ class _Reader:
         )
 
     def _payload(self, record: Any, uri: str) -> bytes:
-        data: bytes = record.raw_stream.read(self.max_bytes + 1)
-        if len(data) > self.max_bytes:
+        stream = record.raw_stream
+        parts: list[bytes] = []
+        size = 0
+        while size <= self.max_bytes:
+            part: bytes = stream.read(min(1 << 20, self.max_bytes + 1 - size))
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        if size > self.max_bytes:
             raise self._too_large(uri)
-        return data
+        if getattr(stream, "limit", 0) > 0:  # the record promised more than the file holds
+            raise InputError(
+                f"{self.name} is truncated or damaged (the record for {uri} is cut short); "
+                "get a complete copy of the file"
+            )
+        return b"".join(parts)
 
     def remember_redirect(self, record: Any, uri: str, status: int) -> None:
         location = record.http_headers.get_header("Location")
@@ -383,6 +394,25 @@ def _not_a_warc(name: str, exc: BaseException) -> InputError:
     )
 
 
+def _check_signature(handle: Any, name: str) -> None:
+    """Raise InputError unless the file starts like a WARC or ARC file (maybe gzipped)."""
+    head: bytes = handle.read(4096)
+    handle.seek(0)
+    text = head
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            text = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error as exc:
+            raise _not_a_warc(name, exc) from None
+    if not text.startswith((b"WARC/", b"filedesc://")):
+        start = text[:12].decode("ascii", "replace")
+        shown = "".join(ch if ch.isprintable() else "?" for ch in start)
+        raise InputError(
+            f"{name} is not a readable WARC file (it starts with {shown!r}, not 'WARC/'); "
+            "give a .warc or .warc.gz file"
+        )
+
+
 def captures_from_warc(
     path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Capture]:
@@ -413,6 +443,7 @@ def captures_from_warc(
         reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
         raise InputError(f"cannot read {name} ({reason}); check its permissions") from None
 
+    _check_signature(handle, name)
     reader = _Reader(name, max_bytes)
     found = 0
     pending: Capture | None = None
@@ -430,8 +461,10 @@ def captures_from_warc(
                 if kind == "request":
                     headers = list(record.http_headers.headers) if record.http_headers else []
                     concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
-                    if pending is not None and not pending.request_headers and (
-                        (concurrent and concurrent == pending_id) or uri == pending.final_url
+                    if (
+                        pending is not None
+                        and not pending.request_headers
+                        and ((concurrent and concurrent == pending_id) or uri == pending.final_url)
                     ):
                         pending = replace(
                             pending,
