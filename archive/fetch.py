@@ -320,14 +320,15 @@ class Fetcher:
             headers = _response_headers(response)
             cookies.update(host, headers)
             status = response.status
-            reason = response.reason or _phrase(status)
+            reason = response.reason or ""  # as received; may be empty
+            said = f"HTTP {status} {reason or _phrase(status)}".rstrip()
             if status not in REDIRECT_STATUSES:
                 break
             location = response.headers.get("Location", "").strip()
             _discard(response)
             if not location:
                 raise FetchError(
-                    f"{current} returned HTTP {status} {reason} without a Location header; "
+                    f"{current} returned {said} without a Location header; "
                     "the site is misconfigured, try the page's final URL"
                 )
             target = _defrag(urljoin(current, location))
@@ -352,7 +353,7 @@ class Fetcher:
             current = target
 
         try:
-            body, wire = self._read_final(response, current, status, reason, headers, deadline_at)
+            body, wire = self._read_final(response, current, status, said, deadline_at)
         finally:
             response.release_conn()
         version = "HTTP/1.0" if getattr(response, "version", 11) == 10 else "HTTP/1.1"
@@ -415,13 +416,12 @@ class Fetcher:
         response: Any,
         url: str,
         status: int,
-        reason: str,
-        headers: tuple[tuple[str, str], ...],
+        said: str,
         deadline_at: float,
     ) -> tuple[bytes, bytes | None]:
         if not 200 <= status < 300:
             _discard(response)
-            raise FetchError(f"{url} returned HTTP {status} {reason}; {_advice(status)}")
+            raise FetchError(f"{url} returned {said}; {_advice(status)}")
         content_type = response.headers.get("Content-Type")
         if content_type and not is_html_type(content_type):
             _discard(response)
@@ -492,8 +492,7 @@ class Fetcher:
             body = wire
         if not body:
             raise FetchError(
-                f"{url} returned an empty page (HTTP {status} {reason}); "
-                "check the URL or try again later"
+                f"{url} returned an empty page ({said}); check the URL or try again later"
             )
         if not content_type and not looks_like_html(body):
             raise FetchError(

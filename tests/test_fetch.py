@@ -455,3 +455,12 @@ def test_file_with_bad_url(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
         read_html_file(page, "not a url")
     assert "\n" not in str(caught.value)
+
+
+def test_reason_phrase_is_kept_as_received(http_server: LocalHTTPServer) -> None:
+    bare = b"HTTP/1.1 200 \r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n<html></html>"
+    assert fetch(http_server.route("/bare", raw=bare)).reason == ""
+    custom = http_server.route("/custom", body=PAGE, reason="Fine Thanks")
+    assert fetch(custom).reason == "Fine Thanks"
+    gone = http_server.route("/gone", raw=b"HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n")
+    failing(gone, "returned HTTP 404 Not Found; check the URL")
