@@ -35,7 +35,7 @@ def run_example(archive: Archive, example: Example, folder: Path = EXAMPLE_DIR) 
         outcome = next(
             capture_all(
                 [str(folder / capture["file"])],
-                lambda path, at=capture["at"]: capture_file(  # type: ignore[misc]
+                lambda path, at=capture["at"]: capture_file(
                     archive, path, example.url, parse_when(at)
                 ),
             )

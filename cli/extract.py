@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 
-from redline.archive.errors import ExitStatus, RedlineError
 from redline.archive.articletext import article_to_text
+from redline.archive.errors import ExitStatus, RedlineError
 from redline.archive.pipeline import extract_file
 from redline.cli.options import echo_json, json_option
 
 
 @click.command("extract")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE..."
+)
 @click.option("--url", "page_url", help="The URL the pages came from (resolves relative links).")
 @json_option
 def command(files: tuple[Path, ...], page_url: str | None, as_json: bool) -> None:

@@ -22,4 +22,5 @@ def command(url: str, archive_path: str, as_json: bool) -> None:
             echo_json({"url": object_id, **entry.to_dict()})
         else:
             counts = f"+{entry.inserted_words} -{entry.deleted_words} words"
-            click.echo(f"v{entry.version:<3} {entry.captured_at}  {counts:<18}  {entry.title or ''}")
+            title = entry.title or ""
+            click.echo(f"v{entry.version:<3} {entry.captured_at}  {counts:<18}  {title}")

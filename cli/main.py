@@ -16,7 +16,11 @@ class ReportedError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.status = exit_code
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return self.status
 
 
 class RedlineGroup(click.Group):

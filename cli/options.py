@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -43,8 +44,7 @@ def use_color(choice: str) -> bool:
         return True
     if choice == "never":
         return False
-    stream = click.get_text_stream("stdout")
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def color_option(func: F) -> F:

@@ -24,7 +24,7 @@ def test_saved_pages_become_versions_only_when_the_article_changes(
     redline: Run, example: dict, archive_dir: Path
 ) -> None:
     url, pages, times = example["url"], example["pages"], example["times"]
-    seen = [_capture_page(redline, p, url, t) for p, t in zip(pages, times)]
+    seen = [_capture_page(redline, p, url, t) for p, t in zip(pages, times, strict=True)]
     assert [(s["status"], s["version"]) for s in seen] == [
         ("new", 1),
         ("unchanged", 1),  # only the ad, ticker, view count and most-read list moved

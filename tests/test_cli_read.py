@@ -16,7 +16,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture
 def captured(redline: Run, example: dict) -> dict:
-    for page, at in zip(example["pages"], example["times"]):
+    for page, at in zip(example["pages"], example["times"], strict=True):
         result = redline("capture", "--html", str(page), "--url", example["url"], "--at", at)
         assert result.exit_code == 0, result.stderr
     return example
