@@ -17,6 +17,7 @@ from redline.archive.fetch import Fetcher, read_html_file
 from redline.archive.models import Article, Capture
 from redline.archive.repository import Archive, RecordResult
 from redline.archive.urls import check_http_url
+from redline.archive.warc import captures_from_warc
 
 
 def extract_file(path: str | Path, url: str | None = None) -> Article:
@@ -39,6 +40,23 @@ def capture_file(
     archive: Archive, path: str | Path, url: str, at: datetime | None = None
 ) -> RecordResult:
     return record_capture(archive, read_html_file(path, check_http_url(url), at))
+
+
+def capture_warc(archive: Archive, path: str | Path) -> Iterator[Outcome]:
+    """Record every HTML page in a WARC file, in file order."""
+    pages = captures_from_warc(path)
+    while True:
+        try:
+            capture = next(pages)
+        except StopIteration:
+            return
+        except RedlineError as exc:
+            yield Outcome(str(path), error=exc)
+            return
+        try:
+            yield Outcome(capture.requested_url, result=record_capture(archive, capture))
+        except RedlineError as exc:
+            yield Outcome(capture.requested_url, error=exc)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ import click
 
 from redline.archive.errors import ExitStatus
 from redline.archive.fetch import Fetcher
-from redline.archive.pipeline import Outcome, capture_all, capture_file, capture_url
+from redline.archive.pipeline import (
+    Outcome,
+    capture_all,
+    capture_file,
+    capture_url,
+    capture_warc,
+)
 from redline.archive.repository import Archive
 from redline.archive.times import parse_when
 from redline.cli.options import archive_option, echo_json, json_option
@@ -22,6 +28,12 @@ from redline.cli.options import archive_option, echo_json, json_option
     type=click.Path(path_type=Path),
     help="Read a saved page from this file instead of fetching (needs --url).",
 )
+@click.option(
+    "--warc",
+    "warc_file",
+    type=click.Path(path_type=Path),
+    help="Read every HTML page in this WARC file instead of fetching.",
+)
 @click.option("--url", "page_url", help="The URL the saved page (--html) was captured from.")
 @click.option("--at", "at", help="When the saved page was captured (ISO 8601; default now).")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a server.")
@@ -30,6 +42,7 @@ from redline.cli.options import archive_option, echo_json, json_option
 def command(
     urls: tuple[str, ...],
     html_file: Path | None,
+    warc_file: Path | None,
     page_url: str | None,
     at: str | None,
     timeout: float,
@@ -37,7 +50,14 @@ def command(
     as_json: bool,
 ) -> None:
     """Capture articles and store a new version of each one that changed."""
-    if html_file is not None:
+    if html_file is not None and warc_file is not None:
+        raise click.UsageError("give --html or --warc, not both")
+    if warc_file is not None:
+        if urls or page_url is not None or at is not None:
+            raise click.UsageError("--warc FILE takes no URLs, --url or --at")
+        archive = Archive.open(archive_path, create=True)
+        outcomes = capture_warc(archive, warc_file)
+    elif html_file is not None:
         if page_url is None or urls:
             raise click.UsageError("--html FILE needs --url URL and takes no other URLs")
         when = parse_when(at) if at else None
