@@ -1,0 +1,105 @@
+"""The diff model: what changed between two versions of an article, field by field.
+
+Every output format renders a ``DiffReport``; none of them diffs anything itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redline.archive.models import Article
+from redline.archive.worddiff import (
+    DiffOp,
+    deleted_words,
+    diff_words,
+    inserted_words,
+    is_changed,
+)
+
+# The fields a diff covers, in the order they are shown.
+DIFF_FIELDS = ("title", "subtitle", "byline", "published", "modified", "body", "corrections")
+
+FIELD_LABELS = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "byline": "Byline",
+    "published": "Published",
+    "modified": "Modified",
+    "body": "Body",
+    "corrections": "Corrections",
+}
+
+Ops = tuple[DiffOp, ...]
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """One side of a comparison: the version number and when it was captured."""
+
+    version: int
+    captured_at: str
+
+
+@dataclass(frozen=True)
+class ArticleDiff:
+    """Word-level operations for each field, and totals over all of them.
+
+    Each field holds ``(op, text)`` pairs, ``op`` one of ``"="``, ``"-"``, ``"+"``. The
+    body is the diff of the paragraphs joined by blank lines, the corrections likewise.
+    A field that is empty in both versions has no operations.
+    """
+
+    title: Ops = ()
+    subtitle: Ops = ()
+    byline: Ops = ()
+    published: Ops = ()
+    modified: Ops = ()
+    body: Ops = ()
+    corrections: Ops = ()
+    inserted_words: int = 0
+    deleted_words: int = 0
+    changed: bool = False
+
+    def fields(self) -> dict[str, Ops]:
+        """Field name to operations, in display order."""
+        return {name: getattr(self, name) for name in DIFF_FIELDS}
+
+    def changed_fields(self) -> list[str]:
+        """Names of the fields that changed, in display order."""
+        return [name for name, ops in self.fields().items() if is_changed(ops)]
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """A diff with what it compares: the article's URL and the two versions."""
+
+    url: str
+    from_ref: VersionRef
+    to_ref: VersionRef
+    diff: ArticleDiff
+
+
+def _field_text(article: Article, name: str) -> str:
+    if name == "body":
+        return article.body
+    if name == "corrections":
+        return "\n\n".join(article.corrections)
+    value = getattr(article, name)
+    return value or ""
+
+
+def diff_articles(old: Article, new: Article) -> ArticleDiff:
+    """Diff two versions of an article, field by field (a missing field counts as "")."""
+    ops = {
+        name: tuple(diff_words(_field_text(old, name), _field_text(new, name)))
+        for name in DIFF_FIELDS
+    }
+    inserted = sum(inserted_words(field) for field in ops.values())
+    deleted = sum(deleted_words(field) for field in ops.values())
+    changed = any(is_changed(field) for field in ops.values())
+    return ArticleDiff(
+        **ops,
+        inserted_words=inserted,
+        deleted_words=deleted,
+        changed=changed,
+    )
