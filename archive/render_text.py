@@ -1,0 +1,151 @@
+"""Render a diff report for a person reading a terminal.
+
+One header line names the URL and the two versions; then one section per field that
+changed. The body shows only the paragraphs with changes, with "…" where unchanged
+paragraphs were left out, and long unchanged stretches inside a paragraph shortened.
+
+Without colour, deletions read ``[-old-]`` and insertions ``{+new+}``; with colour,
+deletions are red and struck through, insertions green.
+"""
+
+from __future__ import annotations
+
+from redline.archive.diffmodel import FIELD_LABELS, DiffReport, VersionRef
+from redline.archive.worddiff import DELETE, EQUAL, DiffOp, is_changed
+
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+DELETED_STYLE = "\x1b[31;9m"  # red, struck through
+INSERTED_STYLE = "\x1b[32m"  # green
+DELETED_SPACE_STYLE = "\x1b[41m"  # red background: whitespace has no glyph to colour
+INSERTED_SPACE_STYLE = "\x1b[42m"  # green background
+
+GAP = "…"
+PARAGRAPH_BREAK = "\n\n"
+# Unchanged text inside a changed paragraph keeps this many characters next to each
+# change; stretches longer than twice that (and a margin) are shortened with "…".
+CONTEXT = 150
+SHORTEN_OVER = 2 * CONTEXT + 50
+
+MULTI_PARAGRAPH_FIELDS = frozenset({"body", "corrections"})
+
+
+def render_text(report: DiffReport, color: bool) -> str:
+    """The report as text, ending with a newline."""
+    lines = [_header(report, color), ""]
+    diff = report.diff
+    if not diff.changed:
+        lines.append("No changes in the article.")
+        return "\n".join(lines) + "\n"
+    for name, ops in diff.fields().items():
+        if not is_changed(ops):
+            continue
+        label = FIELD_LABELS[name] + ":"
+        if color:
+            label = BOLD + label + RESET
+        if name in MULTI_PARAGRAPH_FIELDS:
+            lines.append(label)
+            lines.append(_render_paragraphs(ops, color))
+        else:
+            lines.append(f"{label} {_render_ops(ops, color)}")
+        lines.append("")
+    lines.append(_summary(diff.inserted_words, diff.deleted_words))
+    return "\n".join(lines) + "\n"
+
+
+def _ref(ref: VersionRef) -> str:
+    return f"version {ref.version} ({ref.captured_at})"
+
+
+def _header(report: DiffReport, color: bool) -> str:
+    text = f"{report.url}: {_ref(report.from_ref)} → {_ref(report.to_ref)}"
+    return BOLD + text + RESET if color else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _summary(inserted: int, deleted: int) -> str:
+    return f"{_plural(inserted, 'word')} inserted, {_plural(deleted, 'word')} deleted."
+
+
+def _mark(op: str, text: str, color: bool) -> str:
+    """One operation's text, marked as deleted or inserted (equal text as it is)."""
+    if op == EQUAL:
+        return text
+    if not color:
+        return f"[-{text}-]" if op == DELETE else f"{{+{text}+}}"
+    if text.isspace():
+        style = DELETED_SPACE_STYLE if op == DELETE else INSERTED_SPACE_STYLE
+        text = text.replace("\n", "¶\n")
+    else:
+        style = DELETED_STYLE if op == DELETE else INSERTED_STYLE
+    # Style each line on its own so pagers that reset at line ends keep the colour.
+    return "\n".join(style + piece + RESET if piece else piece for piece in text.split("\n"))
+
+
+def _render_ops(ops: tuple[DiffOp, ...] | list[DiffOp], color: bool) -> str:
+    return "".join(_mark(op, text, color) for op, text in ops)
+
+
+def _paragraphs(ops: tuple[DiffOp, ...]) -> list[list[DiffOp]]:
+    """Cut the operations at paragraph breaks both versions share."""
+    chunks: list[list[DiffOp]] = [[]]
+    for op, text in ops:
+        if op == EQUAL and PARAGRAPH_BREAK in text:
+            pieces = text.split(PARAGRAPH_BREAK)
+            if pieces[0]:
+                chunks[-1].append((op, pieces[0]))
+            for piece in pieces[1:]:
+                chunks.append([(op, piece)] if piece else [])
+        else:
+            chunks[-1].append((op, text))
+    return chunks
+
+
+def _head(text: str) -> str:
+    """About CONTEXT characters from the start of ``text``, cut after a word."""
+    cut = text[:CONTEXT]
+    space = cut.rfind(" ")
+    return cut[:space] if space > CONTEXT // 2 else cut
+
+
+def _tail(text: str) -> str:
+    """About CONTEXT characters from the end of ``text``, cut before a word."""
+    cut = text[-CONTEXT:]
+    space = cut.find(" ")
+    return cut[space + 1 :] if 0 <= space < CONTEXT // 2 else cut
+
+
+def _shorten(chunk: list[DiffOp]) -> list[DiffOp]:
+    """Shorten long unchanged stretches of a paragraph to the text near changes."""
+    out: list[DiffOp] = []
+    last = len(chunk) - 1
+    for index, (op, text) in enumerate(chunk):
+        if op == EQUAL and len(text) > SHORTEN_OVER:
+            if index == 0:
+                text = f"{GAP} {_tail(text)}"
+            elif index == last:
+                text = f"{_head(text)} {GAP}"
+            else:
+                text = f"{_head(text)} {GAP} {_tail(text)}"
+        out.append((op, text))
+    return out
+
+
+def _render_paragraphs(ops: tuple[DiffOp, ...], color: bool) -> str:
+    """The changed paragraphs, with "…" for each run of unchanged ones left out."""
+    chunks = _paragraphs(ops)
+    blocks: list[str] = []
+    shown_last = -1
+    for index, chunk in enumerate(chunks):
+        if not is_changed(chunk):
+            continue
+        if index > shown_last + 1:
+            blocks.append(GAP)
+        blocks.append(_render_ops(_shorten(chunk), color))
+        shown_last = index
+    if shown_last < len(chunks) - 1:
+        blocks.append(GAP)
+    return "\n\n".join(blocks)
