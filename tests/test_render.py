@@ -1,0 +1,184 @@
+"""Text and JSON renderings of a diff report, as a reader or a script sees them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from redline.archive.diffmodel import DiffReport, VersionRef, diff_articles
+from redline.archive.models import Article
+from redline.archive.render_json import render_json
+from redline.archive.render_text import render_text
+
+ANSI = re.compile("\x1b\\[")
+
+URL = "https://news.example/2026/11/library"
+FROM = VersionRef(1, "2026-11-24T08:05:00Z")
+TO = VersionRef(2, "2026-11-25T10:40:00Z")
+
+OLD = Article(
+    title="Council votes 12 to 3 to close library",
+    byline="By Ana Ruiz",
+    published="2026-11-24T08:00:00Z",
+    paragraphs=(
+        "The city council voted 12 to 3 on Tuesday to close the Elm Street library.",
+        "Untouched paragraph one.",
+        "Untouched paragraph two.",
+        "The mayor was absent. Her office did not reply.",
+        "Untouched paragraph three.",
+    ),
+)
+NEW = Article(
+    title="Council votes 9 to 3 to close library",
+    byline="By Ana Ruiz",
+    published="2026-11-24T08:00:00Z",
+    modified="2026-11-25T10:30:00Z",
+    paragraphs=(
+        "The city council voted 9 to 3 on Tuesday to close the Elm Street library.",
+        "Untouched paragraph one.",
+        "Untouched paragraph two.",
+        "Her office did not reply.",
+        "Untouched paragraph three.",
+    ),
+)
+
+
+def report(old: Article = OLD, new: Article = NEW) -> DiffReport:
+    return DiffReport(URL, FROM, TO, diff_articles(old, new))
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def test_text_header_names_url_and_versions() -> None:
+    first_line = render_text(report(), color=False).splitlines()[0]
+    assert URL in first_line
+    assert "version 1" in first_line and "2026-11-24T08:05:00Z" in first_line
+    assert "version 2" in first_line and "2026-11-25T10:40:00Z" in first_line
+
+
+def test_text_without_colour_uses_markers_and_no_escapes() -> None:
+    text = render_text(report(), color=False)
+    assert not ANSI.search(text)
+    assert "Title: Council votes [-12-]{+9+} to 3 to close library" in text
+    assert "Modified: {+2026-11-25T10:30:00Z+}" in text
+    assert "voted [-12-]{+9+} to 3" in text
+    assert "[-The mayor was absent. -]Her office" in text
+    assert text.endswith("\n")
+
+
+def test_text_shows_only_changed_fields() -> None:
+    text = render_text(report(), color=False)
+    assert "Title:" in text and "Modified:" in text and "Body:" in text
+    assert "Byline:" not in text and "Published:" not in text
+    assert "Subtitle:" not in text and "Corrections:" not in text
+
+
+def test_text_body_shows_changed_paragraphs_only() -> None:
+    text = render_text(report(), color=False)
+    body = text.split("Body:\n", 1)[1]
+    assert "Untouched" not in body
+    assert "…" in body  # the unchanged paragraphs left out, between and after
+
+
+def test_text_long_paragraph_is_shortened_around_the_change() -> None:
+    before = " ".join(f"alpha{i}" for i in range(400))
+    after = " ".join(f"omega{i}" for i in range(400))
+    old = Article(paragraphs=(f"{before} the figure was 12 today {after}",))
+    new = Article(paragraphs=(f"{before} the figure was 9 today {after}",))
+    text = render_text(report(old, new), color=False)
+    assert "… alpha" in text and "alpha399 the figure was [-12-]{+9+} today omega0 " in text
+    assert "alpha0 " not in text and "omega399" not in text and "omega" in text
+    assert len(text) < 1000
+
+
+def test_text_colour_marks_deletions_red_and_insertions_green() -> None:
+    text = render_text(report(), color=True)
+    assert "\x1b[31;9m12\x1b[0m" in text
+    assert "\x1b[32m9\x1b[0m" in text
+    assert "[-" not in text and "{+" not in text
+
+
+def test_text_no_changes() -> None:
+    text = render_text(report(OLD, OLD), color=False)
+    assert text.splitlines()[0].startswith(URL)
+    assert "No changes in the article." in text
+    assert "Title" not in text and "Body" not in text
+
+
+def test_text_unicode() -> None:
+    old = Article(title="Le café ferme 🙁", paragraphs=("東京は晴れです。",))
+    new = Article(title="Le café rouvre 🙂", paragraphs=("東京は雨です。",))
+    text = render_text(report(old, new), color=False)
+    assert "Le café [-ferme 🙁-]{+rouvre 🙂+}" in text
+    assert "東京は[-晴れ-]{+雨+}です。" in text
+
+
+def test_text_reports_word_totals() -> None:
+    text = render_text(report(), color=False)
+    assert "3 words inserted, 6 words deleted." in text
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def test_json_contract() -> None:
+    data = json.loads(render_json(report()))
+    assert data["url"] == URL
+    assert data["from"] == {"version": 1, "captured_at": "2026-11-24T08:05:00Z"}
+    assert data["to"] == {"version": 2, "captured_at": "2026-11-25T10:40:00Z"}
+    fields = data["fields"]
+    for name in ("title", "byline", "published", "modified", "body"):
+        ops = fields[name]
+        assert isinstance(ops, list)
+        for pair in ops:
+            assert isinstance(pair, list) and len(pair) == 2
+            assert pair[0] in ("=", "-", "+") and isinstance(pair[1], str)
+    assert fields["title"] == [
+        ["=", "Council votes "],
+        ["-", "12"],
+        ["+", "9"],
+        ["=", " to 3 to close library"],
+    ]
+    assert fields["byline"] == [["=", "By Ana Ruiz"]]
+    assert fields["modified"] == [["+", "2026-11-25T10:30:00Z"]]
+    assert data["inserted_words"] == 3
+    assert data["deleted_words"] == 6
+    assert data["changed"] is True
+
+
+def test_json_body_rebuilds_both_versions() -> None:
+    body = json.loads(render_json(report()))["fields"]["body"]
+    assert "".join(t for op, t in body if op != "+") == OLD.body
+    assert "".join(t for op, t in body if op != "-") == NEW.body
+
+
+def test_json_is_one_compact_sorted_line() -> None:
+    odd = Article(paragraphs=("line\u2028separator\x85and\nnewline \u00e9 日本 👍",))
+    for rep in (report(), report(Article(), odd)):
+        text = render_json(rep)
+        assert len(text.splitlines()) == 1 and "\n" not in text
+        assert not ANSI.search(text)
+        data = json.loads(text)
+        assert text == json.dumps(
+            data, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        ).replace("\u2028", "\\u2028").replace("\x85", "\\u0085")
+    assert render_json(report()) == render_json(report())
+
+
+def test_json_unicode_survives() -> None:
+    old = Article(title="Le café ferme 🙁")
+    new = Article(title="Le café rouvre 🙂")
+    data = json.loads(render_json(report(old, new)))
+    assert data["fields"]["title"] == [
+        ["=", "Le café "],
+        ["-", "ferme 🙁"],
+        ["+", "rouvre 🙂"],
+    ]
+
+
+def test_json_no_changes() -> None:
+    data = json.loads(render_json(report(OLD, OLD)))
+    assert data["changed"] is False
+    assert data["inserted_words"] == data["deleted_words"] == 0
+    assert all(op == "=" for ops in data["fields"].values() for op, _ in ops)
