@@ -90,10 +90,16 @@ def _render_ops(ops: tuple[DiffOp, ...] | list[DiffOp], color: bool) -> str:
 
 
 def _paragraphs(ops: tuple[DiffOp, ...]) -> list[list[DiffOp]]:
-    """Cut the operations at paragraph breaks both versions share."""
+    """Cut the operations at paragraph breaks.
+
+    Breaks in unchanged text always cut; so do breaks in inserted or deleted text that
+    holds more than whitespace, so a whole new or removed paragraph stands on its own.
+    A break that was itself inserted or deleted (paragraphs split or merged) stays in
+    its paragraph, where its marker shows.
+    """
     chunks: list[list[DiffOp]] = [[]]
     for op, text in ops:
-        if op == EQUAL and PARAGRAPH_BREAK in text:
+        if PARAGRAPH_BREAK in text and (op == EQUAL or not text.isspace()):
             pieces = text.split(PARAGRAPH_BREAK)
             if pieces[0]:
                 chunks[-1].append((op, pieces[0]))

@@ -182,3 +182,20 @@ def test_json_no_changes() -> None:
     assert data["changed"] is False
     assert data["inserted_words"] == data["deleted_words"] == 0
     assert all(op == "=" for ops in data["fields"].values() for op, _ in ops)
+
+
+def body_section(old: tuple[str, ...], new: tuple[str, ...]) -> str:
+    text = render_text(report(Article(paragraphs=old), Article(paragraphs=new)), color=False)
+    return text.split("Body:\n", 1)[1].rsplit("\n\n", 1)[0]
+
+
+def test_text_new_and_removed_paragraphs_stand_alone() -> None:
+    paragraphs = ("A one.", "B two.", "C three.")
+    assert body_section(paragraphs, ("A one.", "C three.")) == "…\n\n[-B two.-]\n\n…"
+    added = ("A one.", "B two.", "New para.", "C three.")
+    assert body_section(paragraphs, added) == "…\n\n{+New para.+}\n\n…"
+
+
+def test_text_merged_paragraphs_show_the_lost_break() -> None:
+    merged = body_section(("A one.", "B two.", "C three."), ("A one. B two.", "C three."))
+    assert merged.startswith("A one.[-\n\n-]{+ +}B two.")
