@@ -124,6 +124,8 @@ _WORD_RE = re.compile(_WORD)
 _SMALL = 4_096
 _EXACT_LIMIT = 250_000
 _BUDGET_SECONDS = 2.0
+# Stretches between anchors are searched for anchors of their own, this many levels deep.
+_MAX_DEPTH = 32
 
 _DMP_DELETE = -1
 _DMP_EQUAL = 0
@@ -322,7 +324,7 @@ def _diff_codes(a: str, b: str) -> list[_DmpOp]:
     return diffs
 
 
-def _diff_range(out: _Builder, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> None:
+def _diff_range(out: _Builder, a_lo: int, a_hi: int, b_lo: int, b_hi: int, depth: int = 0) -> None:
     """Diff ``a[a_lo:a_hi]`` against ``b[b_lo:b_hi]`` into ``out``."""
     a = out.a[a_lo:a_hi]
     b = out.b[b_lo:b_hi]
@@ -344,14 +346,14 @@ def _diff_range(out: _Builder, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> No
     if not a or not b or len(a) * len(b) <= _SMALL:
         out.add_dmp(dmp.diff_main(a, b, False), a_lo, b_lo)
     else:
-        anchors = _anchors(a, b)
+        anchors = _anchors(a, b) if depth < _MAX_DEPTH else []
         if anchors:
             i0 = j0 = 0
             for i, j in anchors:
-                _diff_range(out, a_lo + i0, a_lo + i, b_lo + j0, b_lo + j)
+                _diff_range(out, a_lo + i0, a_lo + i, b_lo + j0, b_lo + j, depth + 1)
                 out.add(_DMP_EQUAL, a_lo + i, a_lo + i + 1)
                 i0, j0 = i + 1, j + 1
-            _diff_range(out, a_lo + i0, a_hi, b_lo + j0, b_hi)
+            _diff_range(out, a_lo + i0, a_hi, b_lo + j0, b_hi, depth + 1)
         else:
             if len(a) * len(b) > _EXACT_LIMIT:
                 dmp.Diff_Timeout = _BUDGET_SECONDS
