@@ -221,9 +221,10 @@ def sniff_encoding(body: bytes, content_type: str | None = None) -> tuple[str, i
             return name, len(bom)
     declared = _charset_from_content_type(content_type) or _charset_from_meta(body)
     if declared:
-        # Servers often label UTF-8 pages with a default Latin-1 charset; text in
-        # windows-1252 that also happens to be valid multi-byte UTF-8 is vanishingly rare.
-        if declared == "cp1252" and _is_utf8_with_multibyte(body):
+        # Servers and templates often label UTF-8 pages with a stale legacy charset;
+        # legacy-encoded text that also happens to be valid multi-byte UTF-8 is
+        # vanishingly rare, so valid UTF-8 wins.
+        if declared != "utf-8" and _is_utf8_with_multibyte(body):
             return "utf-8", 0
         return declared, 0
     return _detect(body), 0

@@ -23,7 +23,14 @@ from .decode import decode_html
 from .errors import ExtractionError
 from .metadata import read_metadata
 from .models import Article
-from .noise import blocks_to_paragraphs, hints, is_correction_hint, is_noise_line, strip_furniture
+from .noise import (
+    blocks_to_paragraphs,
+    hints,
+    is_correction_hint,
+    is_noise_line,
+    mark_content,
+    strip_furniture,
+)
 from .normalize import clean_text
 
 EXTRACTOR = f"redline/{__version__}+trafilatura/{trafilatura.__version__}"
@@ -179,6 +186,7 @@ def extract_article(
     strip_furniture(root)
     correction_blocks = _correction_blocks(root)
     blocks_to_paragraphs(root)
+    mark_content(root)
 
     paragraphs = _run_trafilatura(root, url, favor_recall=False)
     if not paragraphs:

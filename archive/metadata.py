@@ -38,9 +38,14 @@ ARTICLE_TYPES = {
 }
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
-_BY_PREFIX = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+)?by\b[\s:]*", re.I)
+_BY_PREFIX = re.compile(
+    r"^\s*(?:written\s+|posted\s+|words\s+)?(?:by|por|par|von|door)\b[\s:]*", re.I
+)
 _BYLINE_TAIL = re.compile(
-    r"\s*(?:[|,•·]\s*)?(?:updated|published|posted|on)\b.*$|\s*[|•·]\s*.*$", re.I
+    r"(?:\s+|\s*[|,•·]\s*)(?:last\s+)?(?:updated|published|posted|on)\b.*$|\s*[|•·]\s*.*$"
+    r"|\s*[-–—,]?\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d.*$|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$",
+    re.I,
 )
 
 
@@ -189,9 +194,13 @@ def _title(
         value = _meta(soup, key)
         if value:
             candidates.append(value)
-    candidates.extend(h1s[:1])
+    stripped = _strip_site(raw_title, site_names, url) if raw_title else ""
+    if h1s and (not stripped or _letters(h1s[0]) in _letters(raw_title)):
+        # The visible headline, when the document title agrees with it.
+        candidates.append(h1s[0])
     if raw_title:
         candidates.append(raw_title)
+    candidates.extend(h1s[:1])
     for candidate in candidates:
         title = _strip_site(candidate, site_names, url)
         if title and len(title) >= 2 and _letters(title):
@@ -209,7 +218,7 @@ def clean_byline(text: str) -> str | None:
     text = re.sub(r"^by\s+", "", text, flags=re.I)
     if not text or "://" in text or text.startswith("@") or len(text.split()) > 12:
         return None
-    if not re.search(r"[^\W\d_]", text):
+    if not re.search(r"[^\W\d_]", text) or text[0].isdigit() or text.lower() == "last":
         return None
     return text
 
@@ -243,10 +252,20 @@ def _byline(soup: BeautifulSoup, article: dict[str, Any], site_names: list[str])
             cleaned = clean_byline(value)
             if cleaned:
                 return cleaned
-    rel = [a.get_text(" ") for a in soup.select('a[rel~="author"], [itemprop~="author"]')]
-    joined = _join_names([r for r in rel if r.strip()])
-    if joined:
-        return joined
+    for selector in (
+        '[itemprop~="author"] [itemprop~="name"]',
+        'a[rel~="author"]',
+        '[itemprop~="author"]',
+    ):
+        found = soup.select(selector)
+        if not found:
+            continue
+        # Authors of one article sit together; other matches are teasers elsewhere.
+        scope = found[0].parent.parent if found[0].parent is not None else None
+        near = [t for t in found if scope is None or scope in t.parents]
+        joined = _join_names([t.get_text(" ") for t in near if t.get_text().strip()])
+        if joined:
+            return joined
     for tag in soup.find_all(["div", "span", "p", "a", "address", "section"]):
         if not isinstance(tag, Tag):
             continue
@@ -364,7 +383,8 @@ def _base_url(soup: BeautifulSoup, url: str | None) -> str | None:
 
 
 def _canonical(soup: BeautifulSoup, url: str | None) -> str | None:
-    base = _base_url(soup, url)
+    # Without the page's own URL, the og:url is the best base for a relative link.
+    base = _base_url(soup, url or _meta(soup, "og:url"))
     for link in soup.find_all("link", href=True):
         rel = link.get("rel") or []
         rels = rel if isinstance(rel, list) else str(rel).split()
@@ -414,17 +434,29 @@ def _language(soup: BeautifulSoup, article: dict[str, Any]) -> str | None:
 
 # --- standfirst ----------------------------------------------------------------------
 
-_DEK_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|sub-headline|"
-    r"strapline|article-summary|story-summary)(?:$|[\s_-])"
-)
+_DEK_WORDS = frozenset({"dek", "standfirst", "subtitle", "subheadline", "strapline", "deck"})
+_DEK_JOINED = ("standfirst", "subheadline", "subtitle", "articlesummary", "storysummary")
+_CLASS_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
+
+
+def _is_dek(tag: Tag) -> bool:
+    cls = tag.get("class")
+    tokens = cls if isinstance(cls, list) else str(cls or "").split()
+    for token in tokens:
+        words = [w.lower() for w in _CLASS_SPLIT.split(token) if w]
+        if any(w in _DEK_WORDS for w in words):
+            return True
+        joined = "".join(words)
+        if any(j in joined for j in _DEK_JOINED):
+            return True
+    return False
 
 
 def _subtitle(soup: BeautifulSoup, title: str | None) -> str | None:
     for tag in soup.find_all(["p", "h2", "div", "span"]):
         if not isinstance(tag, Tag) or tag.find(["p", "div", "ul", "ol", "h2", "h3"]):
             continue
-        if not _DEK_CLASS.search(_classes(tag)):
+        if not _is_dek(tag):
             continue
         if tag.find_parent(["nav", "aside", "footer", "li", "a"]):
             continue

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, res in (("redline", ours), ("trafilatura", theirs)):
         rate = len(pages) / res.seconds if res.seconds else 0.0
         b = res.body
-        print(f"{name:12} {b.precision:6.3f} {b.recall:6.3f} {b.f1:6.3f} {rate:8.1f}")
+        print(f"{name:12} {b.precision:6.4f} {b.recall:6.4f} {b.f1:6.4f} {rate:8.1f}")
     print(f"redline title exact match:     {_rate(ours.title)}")
     print(f"redline byline exact match:    {_rate(ours.byline)}")
     print(f"redline published date match:  {_rate(ours.published)}")
