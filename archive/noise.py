@@ -233,7 +233,7 @@ def strip_furniture(root: HtmlElement) -> None:
             or el.get("aria-hidden") == "true"
             or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
         )
-        if el.tag == "form":
+        if el.tag in ("form", "nav") or (el.tag in ("header", "footer") and _site_chrome(el)):
             hidden = True
         furniture = el.get("role") in ("complementary", "banner")
         if hidden or furniture or is_noise_hint(furniture_hints(el)):
@@ -244,6 +244,13 @@ def strip_furniture(root: HtmlElement) -> None:
         if _text_len(el) > 0.5 * total or _holds_correction(el):
             continue
         el.drop_tree()
+
+
+def _site_chrome(el: HtmlElement) -> bool:
+    """A header or footer of the site rather than of the article."""
+    if any(a.tag in ("article", "main") for a in el.iterancestors()):
+        return False
+    return not any(True for _ in el.iter("h1"))
 
 
 def _attached(el: HtmlElement, root: HtmlElement) -> bool:
