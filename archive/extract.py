@@ -89,9 +89,7 @@ def _paragraphs_from_body(body: etree._Element) -> list[str]:
         loose(node.text)
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in ("list", "table", "div", "main", "quote", "item") and _has_block_child(
-                child
-            ):
+            if tag in ("list", "table", "div", "main", "quote", "item") and _has_block_child(child):
                 visit(child)
             elif not (tag in ("graphic", "lb", "ref") and not (child.text or "").strip()):
                 loose(_element_text(child))
