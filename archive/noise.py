@@ -10,6 +10,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 # Whole words (after splitting class/id on "-", "_" and camelCase) that mark furniture.
+# Not "views" (Drupal's views-field-body holds articles) nor "comment" (opinion pages
+# are styled "content--comment" or "tone-comment").
 NOISE_WORDS = frozenset(
     {
         "ad",
@@ -43,7 +45,6 @@ NOISE_WORDS = frozenset(
         "shares",
         "social",
         "comments",
-        "comment",
         "disqus",
         "weather",
         "outbrain",
@@ -63,7 +64,6 @@ NOISE_WORDS = frozenset(
         "masthead",
         "toolbar",
         "livebanner",
-        "views",
         "pageviews",
         "readcount",
     }
