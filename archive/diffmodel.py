@@ -94,8 +94,10 @@ def diff_articles(old: Article, new: Article) -> ArticleDiff:
         name: tuple(diff_words(_field_text(old, name), _field_text(new, name)))
         for name in DIFF_FIELDS
     }
-    inserted = sum(inserted_words(field) for field in ops.values())
-    deleted = sum(deleted_words(field) for field in ops.values())
+    # Corrections are also body paragraphs: count their words once, in the body.
+    counted = [field for name, field in ops.items() if name != "corrections"]
+    inserted = sum(inserted_words(field) for field in counted)
+    deleted = sum(deleted_words(field) for field in counted)
     changed = any(is_changed(field) for field in ops.values())
     return ArticleDiff(
         **ops,

@@ -50,6 +50,15 @@ _CORRECTION_LINE = re.compile(
 _LEAF_BLOCKS = frozenset({"p", "head", "item", "row", "quote", "code", "lb_block"})
 
 
+#: A page with no headline whose short body is only link text is a menu, not an article.
+MIN_ARTICLE_CHARS = 50
+
+
+def _only_links(soup: BeautifulSoup, paragraphs: list[str]) -> bool:
+    links = {clean_text(a.get_text(" ")) for a in soup.find_all("a")}
+    return all(p in links for p in paragraphs)
+_WORD = re.compile(r"\w+")
+
 def is_correction(text: str) -> bool:
     """True when a paragraph is a correction, clarification or editor's note."""
     return bool(_CORRECTION_LINE.match(text))
@@ -190,7 +199,10 @@ def extract_article(
     if not paragraphs:
         paragraphs = _run_trafilatura(root, url, favor_recall=True)
     paragraphs = _tidy(paragraphs, meta.title, meta.subtitle)
-    if not paragraphs:
+    body_chars = sum(len(m) for p in paragraphs for m in _WORD.findall(p))
+    if not body_chars or (
+        body_chars < MIN_ARTICLE_CHARS and not meta.title and _only_links(soup, paragraphs)
+    ):
         raise ExtractionError(
             f"no article text found in {where}; it may not be an article page, "
             "or its text may need JavaScript to appear"

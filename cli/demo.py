@@ -30,4 +30,5 @@ def command(archive_path: str, color: str) -> None:
     a, b = example.silent_edit
     click.echo(f"\nThe silent edit, version {a} -> {b} (redline diff URL {a} {b}):\n")
     report = compare(archive, example.url, a, b)
-    click.echo(render_text(report, color=use_color(color)), nl=False)
+    colored = use_color(color)
+    click.echo(render_text(report, color=colored), nl=False, color=colored)

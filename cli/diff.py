@@ -41,4 +41,5 @@ def command(
     if fmt == "json":
         click.echo(render_json(report))
     else:
-        click.echo(render_text(report, color=use_color(color)), nl=False)
+        colored = use_color(color)
+        click.echo(render_text(report, color=colored), nl=False, color=colored)
