@@ -107,11 +107,15 @@ class Archive:
         if self._has_root():
             return
         self.store.ensure_writable()
-        files = ocfl.storage_root_files()
-        for name, data in files.items():
-            if name != ocfl.ROOT_NAMASTE:
-                self.store.put(f"{ocfl.OCFL_ROOT}/{name}", data)
-        self.store.put(f"{ocfl.OCFL_ROOT}/{ocfl.ROOT_NAMASTE}", files[ocfl.ROOT_NAMASTE])
+        try:
+            # Published like an object: the whole root appears at once, or not at all.
+            self.store.commit_object(ocfl.OCFL_ROOT, ocfl.storage_root_files(), {}, None)
+        except Conflict:
+            if not self._has_root():
+                raise ArchiveError(
+                    f"{self.location}/{ocfl.OCFL_ROOT} exists but is not an OCFL storage "
+                    "root; move it away or choose another --archive"
+                ) from None
 
     # -- reading ------------------------------------------------------------------------------
     def object_root(self, object_id: str) -> str:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import ocfl
 import pytest
 from click.testing import CliRunner, Result
 
@@ -19,25 +20,27 @@ VALIDATOR = Path(sys.executable).parent / "ocfl-validate.py"
 
 
 def ocfl_problems(storage_root: Path) -> list[str]:
-    """Run ocfl-py's validator on the storage root and on every object in it.
+    """Validate a storage root and every object in it with ocfl-py (digests included).
 
-    The root check alone looks at the hierarchy only; each object is validated in full
-    (digests included). Returns the validator's output for each failure.
+    Returns ocfl-py's messages for each failure; [] when the root and all objects are
+    valid. ``StorageRoot.validate`` alone reports only hierarchy errors in its result,
+    so the object counts are compared too.
     """
-    assert VALIDATOR.exists(), "ocfl-py is part of the [test] extra"
-    targets = [storage_root] + sorted(
-        p.parent for p in storage_root.rglob("0=ocfl_object_1.1")
-    )
-    problems = []
-    for target in targets:
-        proc = subprocess.run(
-            [sys.executable, str(VALIDATOR), "-q", str(target)],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            problems.append(f"{target}: {proc.stdout.strip()} {proc.stderr.strip()}")
+    root = ocfl.StorageRoot(root=str(storage_root))
+    if not root.validate(log_warnings=False, log_errors=False):
+        return [f"{storage_root}: {root.log}"]
+    problems = [f"{path}: {message}" for path, message in root.errors]
+    if root.good_objects != root.num_objects and not problems:
+        problems.append(f"{storage_root}: {root.num_objects - root.good_objects} bad objects")
     return problems
+
+
+def ocfl_validate_cli(target: Path) -> subprocess.CompletedProcess[str]:
+    """Run ocfl-py's own command, ``ocfl-validate.py``, as an archivist would."""
+    assert VALIDATOR.exists(), "ocfl-py is part of the [test] extra"
+    return subprocess.run(
+        [sys.executable, str(VALIDATOR), str(target)], capture_output=True, text=True
+    )
 
 
 @pytest.fixture
