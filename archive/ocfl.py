@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,12 @@ def sha512(data: bytes) -> str:
 def dump_json(data: Any) -> bytes:
     """Stable, readable JSON bytes (sorted keys, two-space indent, final newline)."""
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def dump_inventory(inventory: Any) -> bytes:
+    """Inventory bytes: sorted keys on one line (it grows with every version, and the
+    compact form is written by the C encoder; ``jq . inventory.json`` pretty-prints it)."""
+    return (json.dumps(inventory, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 # -- storage root ---------------------------------------------------------------------
@@ -100,7 +107,7 @@ def empty_inventory(object_id: str) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass
 class NewVersion:
     """What to write for a new version: content files, and the new inventory."""
 
@@ -108,9 +115,13 @@ class NewVersion:
     inventory: dict[str, Any]
     content: dict[str, bytes]  # paths relative to the object root
 
+    @cached_property
+    def inventory_bytes(self) -> bytes:
+        return dump_inventory(self.inventory)
+
     def files(self) -> dict[str, bytes]:
         """Content, then the version directory's inventory and sidecar."""
-        inv_bytes = dump_json(self.inventory)
+        inv_bytes = self.inventory_bytes
         vdir = version_name(self.number)
         files = dict(self.content)
         files[f"{vdir}/{INVENTORY}"] = inv_bytes
@@ -118,7 +129,7 @@ class NewVersion:
         return files
 
     def root_files(self) -> dict[str, bytes]:
-        inv_bytes = dump_json(self.inventory)
+        inv_bytes = self.inventory_bytes
         return {
             OBJECT_NAMASTE: b"ocfl_object_1.1\n",
             INVENTORY: inv_bytes,

@@ -17,10 +17,11 @@ from redline.archive.pipeline import (
 )
 from redline.archive.repository import Archive
 from redline.archive.times import parse_when
-from redline.cli.options import archive_option, echo_json, json_option
+from redline.archive.urls import check_http_url
+from redline.cli.options import archive_option, echo_json, json_option, max_bytes_option
 
 
-@click.command("capture")
+@click.command("capture", short_help="Capture pages; store a new version when the article changed.")
 @click.argument("urls", nargs=-1, metavar="URL...")
 @click.option(
     "--html",
@@ -37,6 +38,7 @@ from redline.cli.options import archive_option, echo_json, json_option
 @click.option("--url", "page_url", help="The URL the saved page (--html) was captured from.")
 @click.option("--at", "at", help="When the saved page was captured (ISO 8601; default now).")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a server.")
+@max_bytes_option
 @archive_option
 @json_option
 def command(
@@ -46,6 +48,7 @@ def command(
     page_url: str | None,
     at: str | None,
     timeout: float,
+    max_bytes: int,
     archive_path: str,
     as_json: bool,
 ) -> None:
@@ -56,22 +59,25 @@ def command(
         if urls or page_url is not None or at is not None:
             raise click.UsageError("--warc FILE takes no URLs, --url or --at")
         archive = Archive.open(archive_path, create=True)
-        outcomes = capture_warc(archive, warc_file)
+        outcomes = capture_warc(archive, warc_file, max_bytes=max_bytes)
     elif html_file is not None:
         if page_url is None or urls:
             raise click.UsageError("--html FILE needs --url URL and takes no other URLs")
         when = parse_when(at) if at else None
+        url = check_http_url(page_url)
         archive = Archive.open(archive_path, create=True)
         outcomes = capture_all(
-            [str(html_file)], lambda path: capture_file(archive, path, page_url, when)
+            [str(html_file)],
+            lambda path: capture_file(archive, path, url, when, max_bytes=max_bytes),
         )
     else:
         if not urls:
             raise click.UsageError("give at least one URL, or --html FILE --url URL")
         if page_url is not None or at is not None:
             raise click.UsageError("--url and --at go with --html FILE")
+        urls = tuple(check_http_url(url) for url in urls)  # a typo stops the run first
+        fetcher = Fetcher(timeout=timeout, max_bytes=max_bytes)
         archive = Archive.open(archive_path, create=True)
-        fetcher = Fetcher(timeout=timeout)
         outcomes = capture_all(urls, lambda url: capture_url(archive, url, fetcher))
     failed = 0
     for outcome in outcomes:

@@ -12,7 +12,7 @@ from redline.archive.repository import Archive
 from redline.cli.options import archive_option, color_option, use_color
 
 
-@click.command("demo")
+@click.command("demo", short_help="Capture the bundled example article and show its silent edit.")
 @archive_option
 @color_option
 def command(archive_path: str, color: str) -> None:

@@ -11,7 +11,11 @@ from redline.archive.repository import Archive
 from redline.cli.options import archive_option, color_option, use_color
 
 
-@click.command("diff", context_settings={"ignore_unknown_options": True})
+@click.command(
+    "diff",
+    context_settings={"ignore_unknown_options": True},
+    short_help="Show the word-level changes between two versions.",
+)
 @click.argument("url")
 @click.argument("a", required=False, metavar="[A")
 @click.argument("b", required=False, metavar="[B]]")

@@ -9,7 +9,7 @@ import click
 from redline.archive.articletext import article_to_text
 from redline.archive.errors import ExitStatus, RedlineError
 from redline.archive.pipeline import extract_file
-from redline.cli.options import echo_json, json_option
+from redline.cli.options import echo_json, json_option, max_bytes_option
 
 
 @click.command("extract")
@@ -17,13 +17,16 @@ from redline.cli.options import echo_json, json_option
     "files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE..."
 )
 @click.option("--url", "page_url", help="The URL the pages came from (resolves relative links).")
+@max_bytes_option
 @json_option
-def command(files: tuple[Path, ...], page_url: str | None, as_json: bool) -> None:
+def command(
+    files: tuple[Path, ...], page_url: str | None, max_bytes: int, as_json: bool
+) -> None:
     """Extract the article from saved HTML files and print it."""
     failed = 0
     for index, path in enumerate(files):
         try:
-            article = extract_file(path, page_url)
+            article = extract_file(path, page_url, max_bytes=max_bytes)
         except RedlineError as exc:
             click.echo(f"Error: {exc.message}", err=True)
             failed += 1
@@ -35,8 +38,17 @@ def command(files: tuple[Path, ...], page_url: str | None, as_json: bool) -> Non
                 {
                     key: data.get(key)
                     for key in (
-                        "file", "title", "byline", "published", "modified", "body",
-                        "paragraphs", "subtitle", "canonical_url", "language", "corrections",
+                        "file",
+                        "title",
+                        "byline",
+                        "published",
+                        "modified",
+                        "body",
+                        "paragraphs",
+                        "subtitle",
+                        "canonical_url",
+                        "language",
+                        "corrections",
                     )
                 }
             )

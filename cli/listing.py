@@ -8,7 +8,7 @@ from redline.archive.repository import Archive
 from redline.cli.options import archive_option, echo_json, json_option
 
 
-@click.command("list")
+@click.command("list", short_help="List the archived articles.")
 @archive_option
 @json_option
 def command(archive_path: str, as_json: bool) -> None:

@@ -9,7 +9,7 @@ from redline.archive.repository import Archive
 from redline.cli.options import archive_option, echo_json, json_option
 
 
-@click.command("log")
+@click.command("log", short_help="List the versions of one article.")
 @click.argument("url")
 @archive_option
 @json_option

@@ -27,6 +27,19 @@ def archive_option(func: F) -> F:
     )(func)
 
 
+def max_bytes_option(func: F) -> F:
+    from redline.archive.fetch import DEFAULT_MAX_BYTES
+
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        metavar="BYTES",
+        help="Refuse pages larger than this, also once decompressed.",
+    )(func)
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")(
         func

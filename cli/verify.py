@@ -10,16 +10,14 @@ from redline.archive.verify import verify_archive
 from redline.cli.options import archive_option
 
 
-@click.command("verify")
+@click.command("verify", short_help="Check every digest and manifest in the archive.")
 @archive_option
 def command(archive_path: str) -> None:
     """Recompute every digest in the archive and report each problem on its own line."""
     report = verify_archive(Archive.open(archive_path))
     for problem in report.problems:
         click.echo(problem)
-    summary = (
-        f"{report.objects} objects, {report.versions} versions, {report.files} files checked"
-    )
+    summary = f"{report.objects} objects, {report.versions} versions, {report.files} files checked"
     if report.sound:
         click.echo(f"{summary}: all sound.", err=True)
         return

@@ -66,7 +66,32 @@ def test_commit_object_new_then_next(store: LocalStore) -> None:
     assert store.read("o/a/obj/inventory.json") == b"I2"
     assert store.read("o/a/obj/v1/x") == b"1"
     assert store.read("o/a/obj/v2/x") == b"2"
-    assert not any((store.root / ".tmp").iterdir())
+    # only the copy kept for the next version is left beside the object
+    assert [p.name for p in (store.root / ".tmp").iterdir()] == ["shadow"]
+
+
+def test_commit_object_repairs_a_stale_shadow(store: LocalStore) -> None:
+    import hashlib
+
+    store.commit_object("obj", {"v1/x": b"1"}, {"inventory.json": b"I1"}, None)
+    store.commit_object(
+        "obj", {"v2/x": b"2"}, {"inventory.json": b"I2"}, hashlib.sha512(b"I1").hexdigest()
+    )
+    [shadow] = (store.root / ".tmp" / "shadow").iterdir()
+    # leftovers of an interrupted run: a version the live object lacks, a partial copy
+    (shadow / "v7").mkdir()
+    (shadow / "v7" / "junk").write_bytes(b"x")
+    (shadow / "v2.partial").mkdir()
+    (shadow / "v1" / "x").unlink()
+    (shadow / "v1").rmdir()
+    store.commit_object(
+        "obj", {"v3/x": b"3"}, {"inventory.json": b"I3"}, hashlib.sha512(b"I2").hexdigest()
+    )
+    live = sorted(
+        p.relative_to(store.root / "obj").as_posix() for p in (store.root / "obj").rglob("*")
+    )
+    assert live == ["inventory.json", "v1", "v1/x", "v2", "v2/x", "v3", "v3/x"]
+    assert [store.read(f"obj/v{n}/x") for n in (1, 2, 3)] == [b"1", b"2", b"3"]
 
 
 def test_commit_object_detects_a_moved_head(store: LocalStore) -> None:

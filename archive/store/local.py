@@ -4,7 +4,8 @@ An OCFL object's root inventory and its sidecar are two files; replacing them on
 one would leave a moment where they disagree. So a new version is published by
 building the object's next state beside it (existing files hard-linked, not copied)
 and exchanging the two directories in one ``renameat2(RENAME_EXCHANGE)`` call; a new
-object appears by renaming its first missing ancestor directory into place.
+object appears by renaming its first missing ancestor directory into place. The copy
+beside the object is kept for the next version, so it is only ever one version behind.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from redline.archive.store.base import AbstractLock, Store
 #: Staging area inside the archive folder (same filesystem, so renames are atomic).
 TMP_DIR = ".tmp"
 LOCK_DIR = ".locks"
+SHADOW_DIR = "shadow"
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -264,25 +266,82 @@ class LocalStore(Store):
         new_files: Mapping[str, bytes],
         root_files: Mapping[str, bytes],
     ) -> None:
-        obj = staging / "object"
-        for dirpath, _dirnames, filenames in os.walk(target):
-            rel_dir = Path(dirpath).relative_to(target)
-            (obj / rel_dir).mkdir(parents=True, exist_ok=True)
-            for name in filenames:
-                rel = (rel_dir / name).as_posix()
-                if rel in root_files:
-                    continue
-                os.link(Path(dirpath) / name, obj / rel_dir / name)
-        for rel, data in new_files.items():
-            if (obj / rel).exists():
-                raise StoreError(f"{target / rel} already exists; run redline verify")
-            _write_file(obj / rel, data)
+        # The object's next state is built in a shadow copy kept beside the archive's
+        # OCFL root: version directories hard-linked from the live object (they never
+        # change once written), the new version, the new root files. After the
+        # exchange the shadow holds the previous state, ready to be brought up to date
+        # next time, so a commit costs O(1) directories, not O(versions).
+        shadow = self._shadow_of(target)
+        live = set(os.listdir(target))
+        self._sync_shadow(target, shadow, live, root_files)
+        for top, files in _by_top_dir(new_files).items():
+            if top in live:
+                raise StoreError(f"{target / top} already exists; run redline verify")
+            partial = shadow / f"{top}.partial"
+            for rel, data in files.items():
+                _write_file(partial / rel, data)
+            os.rename(partial, shadow / top)
         for rel, data in root_files.items():
-            _write_file(obj / rel, data)
-        _fsync_dir(obj)
-        if not exchange_dirs(obj, target):
+            _write_file(shadow / rel, data)
+        _fsync_dir(shadow)
+        if not exchange_dirs(shadow, target):
             # No atomic exchange here: move the old object aside, then the new one in.
             aside = staging / "old"
             os.rename(target, aside)
-            os.rename(obj, target)
+            os.rename(shadow, target)
+            os.rename(aside, shadow)
         _fsync_dir(target.parent)
+
+    def _shadow_of(self, target: Path) -> Path:
+        digest = hashlib.sha256(os.fsencode(target.relative_to(self.root))).hexdigest()
+        return self.root / TMP_DIR / SHADOW_DIR / digest[:40]
+
+    def _sync_shadow(
+        self, target: Path, shadow: Path, live: set[str], root_files: Mapping[str, bytes]
+    ) -> None:
+        """Make ``shadow`` hold the live object's entries, root files left out.
+
+        Entries appear in the shadow by renaming a complete ``.partial`` tree, so an
+        entry that is there is whole; entries the live object lacks are removed.
+        """
+        shadow.mkdir(parents=True, exist_ok=True)
+        for name in os.listdir(shadow):
+            path = shadow / name
+            keep = name in live and name not in root_files and not name.endswith(".partial")
+            if keep and path.is_dir():
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()  # root files are always written afresh, never in place
+        have = set(os.listdir(shadow))
+        for name in sorted(live - have):
+            if name in root_files:
+                continue
+            source = target / name
+            if source.is_dir():
+                partial = shadow / f"{name}.partial"
+                _link_tree(source, partial)
+                os.rename(partial, shadow / name)
+            else:
+                os.link(source, shadow / name)
+
+
+def _by_top_dir(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
+    grouped: dict[str, dict[str, bytes]] = {}
+    for rel, data in files.items():
+        top, _, rest = rel.partition("/")
+        if not rest:
+            raise StoreError(f"new object files must be inside a version directory, not {rel}")
+        grouped.setdefault(top, {})[rest] = data
+    return grouped
+
+
+def _link_tree(source: Path, dest: Path) -> None:
+    """Recreate ``source``'s directories under ``dest`` with hard links to its files."""
+    for dirpath, _dirnames, filenames in os.walk(source):
+        rel = os.path.relpath(dirpath, source)
+        out = os.path.join(dest, rel) if rel != "." else str(dest)
+        os.mkdir(out)
+        for name in filenames:
+            os.link(os.path.join(dirpath, name), os.path.join(out, name))
