@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from redline.archive.errors import NotFound
 from redline.archive.pipeline import Outcome, capture_all, capture_file
 from redline.archive.repository import Archive
 from redline.archive.times import parse_when
@@ -27,9 +28,17 @@ def load_example(folder: Path = EXAMPLE_DIR) -> Example:
     return Example(url=data["url"], captures=data["captures"], silent_edit=(a, b))
 
 
-def run_example(archive: Archive, example: Example, folder: Path = EXAMPLE_DIR) -> Iterator[
-    tuple[str, Outcome]
-]:
+def already_captured(archive: Archive, example: Example) -> int:
+    """How many versions of the example the archive holds (0 when none)."""
+    try:
+        return len(archive.versions(archive.resolve(example.url)))
+    except NotFound:
+        return 0
+
+
+def run_example(
+    archive: Archive, example: Example, folder: Path = EXAMPLE_DIR
+) -> Iterator[tuple[str, Outcome]]:
     """Capture each saved page of the example in order; yields (note, outcome)."""
     for capture in example.captures:
         outcome = next(

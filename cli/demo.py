@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from redline.archive.compare import compare
-from redline.archive.demo import load_example, run_example
+from redline.archive.demo import already_captured, load_example, run_example
 from redline.archive.errors import ExitStatus
 from redline.archive.render_text import render_text
 from redline.archive.repository import Archive
@@ -19,8 +19,16 @@ def command(archive_path: str, color: str) -> None:
     """Capture four saved versions of a bundled article and show the silent edit."""
     example = load_example()
     archive = Archive.open(archive_path, create=True)
-    click.echo(f"Capturing 4 saved versions of {example.url}\ninto {archive_path}:\n", err=True)
-    for note, outcome in run_example(archive, example):
+    held = already_captured(archive, example)
+    if held:
+        click.echo(f"{archive_path} already holds {held} versions of {example.url}.", err=True)
+    else:
+        click.echo(
+            f"Capturing {len(example.captures)} saved versions of {example.url}\n"
+            f"into {archive_path}:\n",
+            err=True,
+        )
+    for note, outcome in [] if held else run_example(archive, example):
         if outcome.error is not None:
             click.echo(f"Error: {outcome.error.message}", err=True)
             raise click.exceptions.Exit(int(ExitStatus.ERROR))
