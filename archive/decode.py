@@ -174,19 +174,20 @@ def _charset_from_meta(body: bytes) -> str | None:
     return None
 
 
-def _check_not_binary(body: bytes, declared: str | None) -> None:
+def _check_not_binary(body: bytes, declared: str | None, source: str | None = None) -> None:
+    name = source or "the input"
     if not body.strip():
-        raise InputError("the page is empty; check the URL or file and try again")
+        raise InputError(f"{source or 'the page'} is empty; check the URL or file and try again")
     for magic, what in _MAGIC:
         if body.startswith(magic):
-            raise InputError(f"the input is {what}, not an HTML page; give an HTML page instead")
+            raise InputError(f"{name} is {what}, not an HTML page; give an HTML page instead")
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     if declared and declared.startswith("utf-16"):
         return
     if b"\x00" in body[:65_536]:
         raise InputError(
-            "the input holds binary data (NUL bytes), not an HTML page; give an HTML page instead"
+            f"{name} holds binary data (NUL bytes), not an HTML page; give an HTML page instead"
         )
 
 
@@ -230,14 +231,15 @@ def sniff_encoding(body: bytes, content_type: str | None = None) -> tuple[str, i
     return _detect(body), 0
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> str:
+def decode_html(body: bytes, content_type: str | None = None, *, source: str | None = None) -> str:
     """Decode the bytes of an HTML page to text.
 
     Raises InputError for empty input and for binary data (images, PDFs, archives,
-    NUL bytes in a body that is not UTF-16).
+    NUL bytes in a body that is not UTF-16); its message names ``source`` (a URL or
+    file) when given.
     """
     declared = _charset_from_content_type(content_type)
-    _check_not_binary(body, declared)
+    _check_not_binary(body, declared, source)
     encoding, skip = sniff_encoding(body, content_type)
     text = body[skip:].decode(encoding, errors="replace")
     if text.startswith("\ufeff"):

@@ -171,15 +171,19 @@ def _parse(text: str) -> HtmlElement:
 
 
 def extract_article(
-    html: str | bytes, url: str | None = None, content_type: str | None = None
+    html: str | bytes,
+    url: str | None = None,
+    content_type: str | None = None,
+    *,
+    source: str | None = None,
 ) -> Article:
     """The article on a page: metadata, body paragraphs in reading order, corrections.
 
     Raises InputError for empty or binary input and ExtractionError when the page holds
-    no article text.
+    no article text. Messages name ``source`` (the file or URL read), else ``url``.
     """
-    where = url or "the page"
-    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    where = source or url or "the page"
+    text = decode_html(html, content_type, source=where) if isinstance(html, bytes) else html
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ExtractionError(f"no article text found in {where}; the page is empty")
@@ -204,8 +208,8 @@ def extract_article(
         body_chars < MIN_ARTICLE_CHARS and not meta.title and _only_links(soup, paragraphs)
     ):
         raise ExtractionError(
-            f"no article text found in {where}; it may not be an article page, "
-            "or its text may need JavaScript to appear"
+            f"no article text found in {where}; check that it is an article page "
+            "(if its text needs JavaScript, save the page from a browser and use that)"
         )
 
     paragraphs = _merge_corrections(root, paragraphs, correction_blocks)

@@ -13,22 +13,29 @@ from pathlib import Path
 
 from redline.archive.errors import RedlineError
 from redline.archive.extract import extract_article
-from redline.archive.fetch import Fetcher, read_html_file
+from redline.archive.fetch import DEFAULT_MAX_BYTES, Fetcher, read_html_file
 from redline.archive.models import Article, Capture
 from redline.archive.repository import Archive, RecordResult
 from redline.archive.urls import check_http_url
 from redline.archive.warc import captures_from_warc
 
 
-def extract_file(path: str | Path, url: str | None = None) -> Article:
+def extract_file(
+    path: str | Path, url: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Article:
     """The article in a saved HTML file, without touching any archive."""
-    capture = read_html_file(path, url or "http://localhost/")
-    return extract_article(capture.body, url, capture.content_type)
+    capture = read_html_file(path, url or "http://localhost/", max_bytes=max_bytes)
+    return extract_article(capture.body, url, capture.content_type, source=str(path))
 
 
 def record_capture(archive: Archive, capture: Capture) -> RecordResult:
     """Extract the article from ``capture`` and store it unless it is unchanged."""
-    article = extract_article(capture.body, capture.final_url, capture.content_type)
+    article = extract_article(
+        capture.body,
+        capture.final_url,
+        capture.content_type,
+        source=capture.file_path or capture.final_url,
+    )
     return archive.record(capture, article)
 
 
@@ -37,14 +44,22 @@ def capture_url(archive: Archive, url: str, fetcher: Fetcher) -> RecordResult:
 
 
 def capture_file(
-    archive: Archive, path: str | Path, url: str, at: datetime | None = None
+    archive: Archive,
+    path: str | Path,
+    url: str,
+    at: datetime | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RecordResult:
-    return record_capture(archive, read_html_file(path, check_http_url(url), at))
+    capture = read_html_file(path, check_http_url(url), at, max_bytes=max_bytes)
+    return record_capture(archive, capture)
 
 
-def capture_warc(archive: Archive, path: str | Path) -> Iterator[Outcome]:
+def capture_warc(
+    archive: Archive, path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Outcome]:
     """Record every HTML page in a WARC file, in file order."""
-    pages = captures_from_warc(path)
+    pages = captures_from_warc(path, max_bytes=max_bytes)
     while True:
         try:
             capture = next(pages)

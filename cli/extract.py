@@ -19,9 +19,7 @@ from redline.cli.options import echo_json, json_option, max_bytes_option
 @click.option("--url", "page_url", help="The URL the pages came from (resolves relative links).")
 @max_bytes_option
 @json_option
-def command(
-    files: tuple[Path, ...], page_url: str | None, max_bytes: int, as_json: bool
-) -> None:
+def command(files: tuple[Path, ...], page_url: str | None, max_bytes: int, as_json: bool) -> None:
     """Extract the article from saved HTML files and print it."""
     failed = 0
     for index, path in enumerate(files):
