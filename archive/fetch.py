@@ -24,6 +24,7 @@ message naming the URL or host and what to do.
 from __future__ import annotations
 
 import errno
+import http.client
 import re
 import socket
 import ssl
@@ -41,6 +42,7 @@ import urllib3
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
+    IncompleteRead,
     LocationParseError,
     NewConnectionError,
     ProtocolError,
@@ -336,7 +338,7 @@ class Fetcher:
             if url_problem(target):
                 raise FetchError(
                     f"{current} redirects to {target!r}, which is not an http(s) URL; "
-                    "redline only fetches web pages"
+                    "redline only fetches web pages, check the URL"
                 )
             key = (target, cookies.header(_host_of(target)))
             if key in seen:
@@ -427,7 +429,8 @@ class Fetcher:
             _discard(response)
             kind = content_type.split(";", 1)[0].strip() or content_type
             raise FetchError(
-                f"{url} is {kind}, not an HTML page; redline archives web pages (text/html)"
+                f"{url} is {kind}, not an HTML page; "
+                "give the address of a web page (text/html) instead"
             )
         length = response.headers.get("Content-Length")
         if length and length.strip().isdigit() and int(length) > self.max_bytes:
@@ -497,7 +500,7 @@ class Fetcher:
         if not content_type and not looks_like_html(body):
             raise FetchError(
                 f"{url} sent no Content-Type and does not look like HTML; "
-                "redline archives web pages (text/html)"
+                "give the address of a web page (text/html) instead"
             )
         return body, (wire if inflater is not None else None)
 
@@ -616,6 +619,13 @@ def _connect_reason(exc: BaseException) -> str:
     return _one_line(str(exc)).split(": ")[-1][:200]
 
 
+def _broken_reason(exc: BaseException) -> str:
+    for err in _chain(exc):
+        if isinstance(err, (IncompleteRead, http.client.IncompleteRead)):
+            return "the page was cut short"
+    return _connect_reason(exc)
+
+
 @contextmanager
 def _network_errors(url: str, timeout: float) -> Iterator[None]:
     """Turn urllib3 and socket errors into one-line FetchErrors about ``url``."""
@@ -652,7 +662,7 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
         ) from None
     except ProtocolError as exc:
         raise FetchError(
-            f"the connection to {host} broke off ({_connect_reason(exc)}); try again later"
+            f"the connection to {host} broke off ({_broken_reason(exc)}); try again later"
         ) from None
     except HTTPError as exc:
         if _is_dns_failure(exc):
@@ -683,6 +693,10 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"WARC/", "a WARC file"),
 )
+
+
+# A tag, comment, doctype or XML declaration: "<" then a letter, "!", "/" or "?".
+_MARKUP = re.compile(rb"<[A-Za-z!/?]")
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -745,6 +759,12 @@ def read_html_file(
     kind = _binary_kind(data)
     if kind:
         raise InputError(f"{name} is {kind}, not an HTML page; give a saved HTML page")
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not _MARKUP.search(data[:65_536]):
+        # Random or undecodable bytes, or plain text: nothing a browser would render as a page.
+        raise InputError(
+            f"{name} holds no HTML tags, so it is not a saved web page in any encoding "
+            "redline can read; give a saved HTML page"
+        )
     return Capture(
         requested_url=url,
         final_url=url,
