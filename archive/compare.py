@@ -22,7 +22,8 @@ def compare(archive: Archive, url: str, a: int | None = None, b: int | None = No
     versions = archive.versions(object_id)
     if a is None and len(versions) < 2:
         raise NotFound(
-            f"{object_id} has only one version so far; there is nothing to compare yet"
+            f"{object_id} has only one version so far, so there is nothing to compare yet; "
+            "use redline show to read it"
         )
     new = archive.pick_version(object_id, -1 if b is None else b)
     old = archive.pick_version(object_id, -2 if a is None else a)

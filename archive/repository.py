@@ -184,7 +184,7 @@ class Archive:
         chosen = head + 1 + number if number < 0 else number
         if number == 0 or not 1 <= chosen <= head:
             raise NotFound(
-                f"{object_id} has no version {number}; it has versions 1 to {head} "
+                f"{object_id} has no version {number}; give one of versions 1 to {head} "
                 f"(or -1 to -{head} counting back from the latest)"
             )
         return chosen
