@@ -5,7 +5,8 @@ Every output format renders a ``DiffReport``; none of them diffs anything itself
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from redline.archive.models import Article
 from redline.archive.worddiff import (
@@ -41,6 +42,55 @@ class VersionRef:
 
 
 @dataclass(frozen=True)
+class ParagraphOp:
+    """One body paragraph in the aligned diff, listed in the new version's order.
+
+    ``op``: "=" unchanged, "+" added, "-" removed, "~" edited in place, ">" moved (with
+    word ``ops`` when it was also edited). ``old``/``new`` are 0-based paragraph
+    indexes in the old and new versions (None for the side it is missing from).
+    ``ops`` are the word operations within the paragraph (for "=" one "=" op).
+    """
+
+    op: str
+    old: int | None
+    new: int | None
+    ops: Ops = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "old": self.old,
+            "new": self.new,
+            "ops": [[o, t] for o, t in self.ops],
+        }
+
+
+@dataclass(frozen=True)
+class Significance:
+    """How much a change matters and whether the page admitted it.
+
+    ``severity``: "none" (no article change), "minor", "moderate" or "major";
+    ``reasons``: short human-readable strings, most important first;
+    ``stealth``: True when the text changed at moderate or major severity but neither
+    the modified date nor a correction/editor's note admitted it;
+    ``signals``: what was checked and found (e.g. {"modified_changed": False, ...}).
+    """
+
+    severity: str = "none"
+    reasons: tuple[str, ...] = ()
+    stealth: bool = False
+    signals: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "reasons": list(self.reasons),
+            "stealth": self.stealth,
+            "signals": dict(self.signals),
+        }
+
+
+@dataclass(frozen=True)
 class ArticleDiff:
     """Word-level operations for each field, and totals over all of them.
 
@@ -59,6 +109,8 @@ class ArticleDiff:
     inserted_words: int = 0
     deleted_words: int = 0
     changed: bool = False
+    #: The body aligned paragraph by paragraph (moves detected), in new order.
+    paragraphs: tuple[ParagraphOp, ...] = ()
 
     def fields(self) -> dict[str, Ops]:
         """Field name to operations, in display order."""
@@ -77,6 +129,9 @@ class DiffReport:
     from_ref: VersionRef
     to_ref: VersionRef
     diff: ArticleDiff
+    #: The article's headline (new version), for renderers' headers.
+    title: str | None = None
+    significance: Significance | None = None
 
 
 def _field_text(article: Article, name: str) -> str:

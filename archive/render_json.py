@@ -31,7 +31,7 @@ def _ref(ref: VersionRef) -> dict[str, Any]:
 def report_dict(report: DiffReport) -> dict[str, Any]:
     """The report as plain JSON-ready data."""
     diff = report.diff
-    return {
+    data: dict[str, Any] = {
         "url": report.url,
         "from": _ref(report.from_ref),
         "to": _ref(report.to_ref),
@@ -39,7 +39,11 @@ def report_dict(report: DiffReport) -> dict[str, Any]:
         "inserted_words": diff.inserted_words,
         "deleted_words": diff.deleted_words,
         "changed": diff.changed,
+        "paragraphs": [p.to_dict() for p in diff.paragraphs],
     }
+    if report.significance is not None:
+        data.update(report.significance.to_dict())
+    return data
 
 
 def render_json(report: DiffReport) -> str:
