@@ -76,6 +76,7 @@ class Archive:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._root_ready = False
 
     @classmethod
     def open(cls, location: str, *, create: bool = False) -> Archive:
@@ -103,8 +104,9 @@ class Archive:
                 )
 
     def ensure_root(self) -> None:
-        """Declare the OCFL storage root if it is not there yet (namaste file last)."""
-        if self._has_root():
+        """Declare the OCFL storage root if it is not there yet (all at once)."""
+        if self._root_ready or self._has_root():
+            self._root_ready = True
             return
         self.store.ensure_writable()
         try:
@@ -232,16 +234,16 @@ class Archive:
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)
         self.ensure_root()
+        # The cheap path: the saved state says the head is this very article.
+        state = load_state(self.store, object_id)
+        if state is not None and state.head and state.fingerprint == fingerprint:
+            return self._note_unchanged(state, captured_at)
         with self.store.lock(object_id):
             for _attempt in range(COMMIT_ATTEMPTS):
                 loaded = self.load_inventory(object_id)
                 state = self._current_state(object_id, loaded)
                 if loaded is not None and state.fingerprint == fingerprint:
-                    state.last_checked = captured_at
-                    state.unchanged_since = state.unchanged_since or state.last_changed
-                    state.checks += 1
-                    save_state(self.store, state)
-                    return RecordResult(object_id, "unchanged", state.head, captured_at)
+                    return self._note_unchanged(state, captured_at)
                 inventory = loaded[0] if loaded else ocfl.empty_inventory(object_id)
                 new = ocfl.add_version(
                     inventory,
@@ -276,6 +278,13 @@ class Archive:
         raise ArchiveError(
             f"could not store {object_id}: other runs kept changing it; try again"
         )
+
+    def _note_unchanged(self, state: ArticleState, captured_at: str) -> RecordResult:
+        state.last_checked = captured_at
+        state.unchanged_since = state.unchanged_since or state.last_changed
+        state.checks += 1
+        save_state(self.store, state)
+        return RecordResult(state.id, "unchanged", state.head, captured_at)
 
     def _current_state(
         self, object_id: str, loaded: tuple[dict[str, Any], str] | None
