@@ -79,8 +79,10 @@ class Archive:
         self._root_ready = False
 
     @classmethod
-    def open(cls, location: str, *, create: bool = False) -> Archive:
-        archive = cls(open_store(location, create=create))
+    def open(
+        cls, location: str, *, create: bool = False, endpoint_url: str | None = None
+    ) -> Archive:
+        archive = cls(open_store(location, create=create, endpoint_url=endpoint_url))
         archive._check_is_archive()
         return archive
 

@@ -15,10 +15,15 @@ from redline.archive.pipeline import (
     capture_url,
     capture_warc,
 )
-from redline.archive.repository import Archive
 from redline.archive.times import parse_when
 from redline.archive.urls import check_http_url
-from redline.cli.options import archive_option, echo_json, json_option, max_bytes_option
+from redline.cli.options import (
+    archive_option,
+    echo_json,
+    json_option,
+    max_bytes_option,
+    open_archive,
+)
 
 
 @click.command("capture", short_help="Capture pages; store a new version when the article changed.")
@@ -58,14 +63,14 @@ def command(
     if warc_file is not None:
         if urls or page_url is not None or at is not None:
             raise click.UsageError("--warc FILE takes no URLs, --url or --at")
-        archive = Archive.open(archive_path, create=True)
+        archive = open_archive(archive_path, create=True)
         outcomes = capture_warc(archive, warc_file, max_bytes=max_bytes)
     elif html_file is not None:
         if page_url is None or urls:
             raise click.UsageError("--html FILE needs --url URL and takes no other URLs")
         when = parse_when(at) if at else None
         url = check_http_url(page_url)
-        archive = Archive.open(archive_path, create=True)
+        archive = open_archive(archive_path, create=True)
         outcomes = capture_all(
             [str(html_file)],
             lambda path: capture_file(archive, path, url, when, max_bytes=max_bytes),
@@ -77,7 +82,7 @@ def command(
             raise click.UsageError("--url and --at go with --html FILE")
         urls = tuple(check_http_url(url) for url in urls)  # a typo stops the run first
         fetcher = Fetcher(timeout=timeout, max_bytes=max_bytes)
-        archive = Archive.open(archive_path, create=True)
+        archive = open_archive(archive_path, create=True)
         outcomes = capture_all(urls, lambda url: capture_url(archive, url, fetcher))
     failed = 0
     for outcome in outcomes:

@@ -8,8 +8,7 @@ from redline.archive.compare import compare
 from redline.archive.demo import already_captured, load_example, run_example
 from redline.archive.errors import ExitStatus
 from redline.archive.render_text import render_text
-from redline.archive.repository import Archive
-from redline.cli.options import archive_option, color_option, use_color
+from redline.cli.options import archive_option, color_option, open_archive, use_color
 
 
 @click.command("demo", short_help="Capture the bundled example article and show its silent edit.")
@@ -18,7 +17,7 @@ from redline.cli.options import archive_option, color_option, use_color
 def command(archive_path: str, color: str) -> None:
     """Capture four saved versions of a bundled article and show the silent edit."""
     example = load_example()
-    archive = Archive.open(archive_path, create=True)
+    archive = open_archive(archive_path, create=True)
     held = already_captured(archive, example)
     if held:
         click.echo(f"{archive_path} already holds {held} versions of {example.url}.", err=True)

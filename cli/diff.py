@@ -7,8 +7,7 @@ import click
 from redline.archive.compare import compare, parse_version
 from redline.archive.render_json import render_json
 from redline.archive.render_text import render_text
-from redline.archive.repository import Archive
-from redline.cli.options import archive_option, color_option, use_color
+from redline.cli.options import archive_option, color_option, open_archive, use_color
 
 
 @click.command(
@@ -37,7 +36,7 @@ def command(
     Negative numbers count back from the latest: -1 is the latest, -2 the one before.
     """
     report = compare(
-        Archive.open(archive_path),
+        open_archive(archive_path),
         url,
         parse_version(a) if a is not None else None,
         parse_version(b) if b is not None else None,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from redline.archive.repository import Archive
-from redline.cli.options import archive_option, echo_json, json_option
+from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 
 @click.command("list", short_help="List the archived articles.")
@@ -13,7 +12,7 @@ from redline.cli.options import archive_option, echo_json, json_option
 @json_option
 def command(archive_path: str, as_json: bool) -> None:
     """List the archived articles with their version counts and last capture."""
-    summaries = Archive.open(archive_path).summaries()
+    summaries = open_archive(archive_path).summaries()
     for s in summaries:
         if as_json:
             echo_json(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from redline.archive.history import history
-from redline.archive.repository import Archive
-from redline.cli.options import archive_option, echo_json, json_option
+from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 
 @click.command("log", short_help="List the versions of one article.")
@@ -15,7 +14,7 @@ from redline.cli.options import archive_option, echo_json, json_option
 @json_option
 def command(url: str, archive_path: str, as_json: bool) -> None:
     """List the versions of one article, oldest first, with words changed."""
-    archive = Archive.open(archive_path)
+    archive = open_archive(archive_path)
     object_id = archive.resolve(url)
     for entry in history(archive, object_id):
         if as_json:

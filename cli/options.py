@@ -10,12 +10,28 @@ from typing import Any, TypeVar
 
 import click
 
+from redline.archive.repository import Archive
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_ARCHIVE = "./redline-archive"
+ENDPOINT_KEY = "redline.endpoint_url"
+
+
+def _remember_endpoint(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta[ENDPOINT_KEY] = value or None
 
 
 def archive_option(func: F) -> F:
+    """``--archive`` (a folder or s3://bucket/prefix) and ``--endpoint-url``."""
+    func = click.option(
+        "--endpoint-url",
+        envvar="REDLINE_ENDPOINT_URL",
+        metavar="URL",
+        expose_value=False,
+        callback=_remember_endpoint,
+        help="S3-compatible endpoint for s3:// archives (or set REDLINE_ENDPOINT_URL).",
+    )(func)
     return click.option(
         "--archive",
         "archive_path",
@@ -23,8 +39,14 @@ def archive_option(func: F) -> F:
         default=DEFAULT_ARCHIVE,
         show_default=True,
         metavar="PATH",
-        help="Archive folder (or set REDLINE_ARCHIVE).",
+        help="Archive folder or s3://BUCKET/PREFIX (or set REDLINE_ARCHIVE).",
     )(func)
+
+
+def open_archive(location: str, *, create: bool = False) -> Archive:
+    """The archive at ``location``, reached through ``--endpoint-url`` when given."""
+    endpoint = click.get_current_context().meta.get(ENDPOINT_KEY)
+    return Archive.open(location, create=create, endpoint_url=endpoint)
 
 
 def max_bytes_option(func: F) -> F:

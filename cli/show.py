@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from redline.archive.articletext import article_to_text
-from redline.archive.repository import Archive
-from redline.cli.options import archive_option, echo_json, json_option
+from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 
 @click.command("show", context_settings={"ignore_unknown_options": True})
@@ -16,7 +15,7 @@ from redline.cli.options import archive_option, echo_json, json_option
 @json_option
 def command(url: str, version: int | None, archive_path: str, as_json: bool) -> None:
     """Print one version of an article (the latest by default)."""
-    archive = Archive.open(archive_path)
+    archive = open_archive(archive_path)
     object_id = archive.resolve(url)
     number = archive.pick_version(object_id, version)
     article = archive.article(object_id, number)

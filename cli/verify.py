@@ -5,16 +5,15 @@ from __future__ import annotations
 import click
 
 from redline.archive.errors import ExitStatus
-from redline.archive.repository import Archive
 from redline.archive.verify import verify_archive
-from redline.cli.options import archive_option
+from redline.cli.options import archive_option, open_archive
 
 
 @click.command("verify", short_help="Check every digest and manifest in the archive.")
 @archive_option
 def command(archive_path: str) -> None:
     """Recompute every digest in the archive and report each problem on its own line."""
-    report = verify_archive(Archive.open(archive_path))
+    report = verify_archive(open_archive(archive_path))
     for problem in report.problems:
         click.echo(problem)
     summary = f"{report.objects} objects, {report.versions} versions, {report.files} files checked"

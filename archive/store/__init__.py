@@ -6,12 +6,12 @@ from redline.archive.store.base import Store
 from redline.archive.store.local import LocalStore
 
 
-def open_store(location: str, *, create: bool = False) -> Store:
-    """The store for an archive location: a folder path (``s3://`` comes later)."""
+def open_store(location: str, *, create: bool = False, endpoint_url: str | None = None) -> Store:
+    """The store for an archive location: ``s3://bucket/prefix`` or a folder path."""
     if location.startswith("s3://"):
-        from redline.archive.errors import UsageError
+        from redline.archive.store.s3 import S3Store
 
-        raise UsageError(f"{location}: S3 archives are not supported yet; use a folder path")
+        return S3Store(location, endpoint_url=endpoint_url)
     return LocalStore(location, create=create)
 
 
