@@ -1,0 +1,241 @@
+"""The checkable facts in a piece of news text: numbers, dates, names, quotes, negations
+and attributions, and what makes two strings differ only in form.
+
+These are heuristics for English news copy. ``significance`` compares what they find in
+two versions of the same sentence or paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+# -- numbers ---------------------------------------------------------------------------
+
+_UNITS = {
+    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+# "one" is left out: far more often a pronoun ("one of the residents") than a figure.
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "billion": 10**9,
+           "trillion": 10**12}  # fmt: skip
+_PERCENT = ("%", "percent", "per cent")
+
+MONTHS = frozenset(
+    "January February March April May June July August September October November "
+    "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_DAY_WORDS = frozenset(
+    "today yesterday tomorrow tonight morning afternoon evening night overnight midnight "
+    "noon midday dawn dusk weekend".split()
+)
+_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b", re.I)
+# A digit run (with the separators inside a number) or a word.
+_SCAN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*|%")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One number or date found in a text: how it reads and what it compares as."""
+
+    text: str
+    key: str
+
+
+def _digits_value(token: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", token):
+        token = token.replace(",", "")
+    return float(token.replace(",", "."))
+
+
+def _word_value(word: str) -> float | None:
+    lower = word.lower()
+    if lower in _UNITS:
+        return float(_UNITS[lower])
+    parts = re.split(r"[-\u2010\u2011]", lower)
+    if len(parts) == 2 and all(p in _UNITS for p in parts):
+        return float(_UNITS[parts[0]] + _UNITS[parts[1]])
+    return None
+
+
+def _key(value: float, percent: bool) -> str:
+    text = repr(value)
+    text = text[:-2] if text.endswith(".0") else text
+    return text + ("%" if percent else "")
+
+
+def numbers_and_dates(text: str) -> tuple[list[Fact], list[Fact]]:
+    """The figures in ``text`` (``"10,000"``, ``"1.5 million"``, ``"nine"``, ``"12%"``)
+    and its dates and times (month and day names, ``"3 p.m."``, ``"morning"``; a figure
+    next to a month name is a date).
+
+    Figures compare by value: "12,000,000" and "12 million" have the same key.
+    """
+    dates = [Fact(m.group(), m.group().lower().replace(" ", "")) for m in _TIME.finditer(text)]
+    rest = _TIME.sub(" ", text)
+    tokens = [(m.group(), m.start(), m.end()) for m in _SCAN.finditer(rest)]
+    numbers: list[Fact] = []
+    i = 0
+    while i < len(tokens):
+        word, start, end = tokens[i]
+        if word in MONTHS or word in WEEKDAYS or word.lower() in _DAY_WORDS:
+            dates.append(Fact(word, word.lower().rstrip(".")))
+            i += 1
+            continue
+        value = _digits_value(word) if word[0].isdigit() else _word_value(word)
+        if value is None and word.lower() not in _SCALES:
+            i += 1
+            continue
+        total, current = 0.0, value if value is not None else 1.0
+        j = i + 1
+        while j < len(tokens):
+            nxt = tokens[j][0].lower()
+            if nxt in _SCALES:
+                scale = _SCALES[nxt]
+                if scale == 100:
+                    current *= scale
+                else:
+                    total, current = total + current * scale, 0.0
+            elif (v := _word_value(nxt)) is not None and not tokens[i][0][0].isdigit():
+                current += v
+            elif nxt == "and" and j + 1 < len(tokens) and _word_value(tokens[j + 1][0]):
+                pass
+            else:
+                break
+            end = tokens[j][2]
+            j += 1
+        percent = False
+        after = rest[end : end + 9].lower().lstrip()
+        for mark in _PERCENT:
+            if after.startswith(mark):
+                percent = True
+        fact = Fact(rest[start:end], _key(total + current, percent))
+        before = tokens[i - 1][0] if i else ""
+        after_word = tokens[j][0] if j < len(tokens) else ""
+        if before in MONTHS or after_word in MONTHS:
+            dates.append(fact)
+        else:
+            numbers.append(fact)
+        i = j
+    return numbers, dates
+
+
+# -- words -----------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor without cannot nowhere deny denies "
+    "denied denying refuse refused refuses".split()
+)
+ATTRIBUTIONS = frozenset(
+    "said says say saying told tells tell according claimed claims claim claiming stated "
+    "reported reports alleged alleges allegedly alleging insisted insists admitted admits "
+    "acknowledged acknowledges conceded asserted confirmed confirms".split()
+)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def negations(text: str) -> Counter[str]:
+    """Negating words, with every "n't" counted as "not"."""
+    found: Counter[str] = Counter()
+    for word in words(text):
+        lower = word.lower().replace("\u2019", "'")
+        if lower.endswith("n't") or lower == "cannot":
+            found["not"] += 1
+        elif lower in NEGATIONS:
+            found[lower] += 1
+    return found
+
+
+def attributions(text: str) -> Counter[str]:
+    """Attribution verbs: "said", "told", "according to", "claimed", ..."""
+    found: Counter[str] = Counter()
+    for word in words(text):
+        lower = word.lower()
+        if lower in ATTRIBUTIONS:
+            found["according to" if lower == "according" else lower] += 1
+    return found
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’«»(\[—–-]*$")
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words that do not start a sentence: likely people, places, bodies.
+
+    Month and day names, "I", and a possessive "'s" are left out.
+    """
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word[0].isupper() or word in MONTHS or word in WEEKDAYS or word == "I":
+            continue
+        if _SENTENCE_END.search(text[max(0, match.start() - 12) : match.start()]):
+            continue
+        found.append(re.sub(r"['\u2019]s$", "", word))
+    return found
+
+
+# -- quotes ----------------------------------------------------------------------------
+
+_QUOTE = re.compile(r"“([^”“]*)”|\"([^\"]*)\"|«([^»]*)»")
+
+
+def quotes(text: str) -> list[str]:
+    """The text inside each pair of double quotation marks, in order."""
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTE.finditer(text)]
+
+
+# -- form --------------------------------------------------------------------------------
+
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u201c": '"',
+        "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "...",
+    }
+)  # fmt: skip
+
+
+def typographic(text: str) -> str:
+    """``text`` with curly quotes, dashes and ellipses made plain, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).split())
+
+
+def plain(text: str) -> str:
+    """The words of ``text`` only, lower-cased: what is left when punctuation, case,
+    typography and spacing are ignored."""
+    return " ".join(w.lower().replace("'", "") for w in words(typographic(text)))
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance between ``a`` and ``b``, capped at ``limit``."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) >= limit:
+            return limit
+        previous = current
+    return min(previous[-1], limit)
+
+
+def is_respelling(old: str, new: str) -> bool:
+    """True when ``new`` looks like ``old`` with its spelling fixed (or broken): at
+    most two letters apart, four letters or more, no digits."""
+    if any(c.isdigit() for c in old + new) or min(len(old), len(new)) < 4:
+        return False
+    return edit_distance(old.lower(), new.lower()) <= 2
