@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from redline.archive.compare import compare, parse_version
+from redline.archive.render_html import render_html
 from redline.archive.render_json import render_json
+from redline.archive.render_markdown import render_markdown
 from redline.archive.render_text import render_text
 from redline.cli.options import archive_option, color_option, open_archive, use_color
 
@@ -21,10 +23,10 @@ from redline.cli.options import archive_option, color_option, open_archive, use_
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "markdown", "html", "json"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: text, GitHub Markdown, one self-contained HTML page, or JSON.",
 )
 @color_option
 @archive_option
@@ -43,6 +45,10 @@ def command(
     )
     if fmt == "json":
         click.echo(render_json(report))
+    elif fmt == "markdown":
+        click.echo(render_markdown(report), nl=False)
+    elif fmt == "html":
+        click.echo(render_html(report), nl=False)
     else:
         colored = use_color(color)
         click.echo(render_text(report, color=colored), nl=False, color=colored)
