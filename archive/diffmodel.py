@@ -144,9 +144,18 @@ def _field_text(article: Article, name: str) -> str:
 
 
 def diff_articles(old: Article, new: Article) -> ArticleDiff:
-    """Diff two versions of an article, field by field (a missing field counts as "")."""
+    """Diff two versions of an article, field by field (a missing field counts as "").
+
+    The body is diffed once as one text (``body``) and once paragraph by paragraph,
+    with moves found (``paragraphs``), from one tokenisation.
+    """
+    from redline.archive.paragraphs import diff_body
+
+    body, paragraphs = diff_body(old.paragraphs, new.paragraphs)
     ops = {
-        name: tuple(diff_words(_field_text(old, name), _field_text(new, name)))
+        name: tuple(body)
+        if name == "body"
+        else tuple(diff_words(_field_text(old, name), _field_text(new, name)))
         for name in DIFF_FIELDS
     }
     # Corrections are also body paragraphs: count their words once, in the body.
@@ -159,4 +168,5 @@ def diff_articles(old: Article, new: Article) -> ArticleDiff:
         inserted_words=inserted,
         deleted_words=deleted,
         changed=changed,
+        paragraphs=tuple(paragraphs),
     )

@@ -191,8 +191,19 @@ def diff_words(old: str, new: str, *, cleanup: bool = True) -> list[DiffOp]:
     """
     if old == new:
         return [(EQUAL, old)] if old else []
-    codec = _Codec(tokenize(old), tokenize(new))
-    diffs = _diff_codes(codec.old, codec.new)
+    codec = Codec(tokenize(old), tokenize(new))
+    return diff_codes(codec, codec.old, codec.new, cleanup=cleanup)
+
+
+def diff_codes(codec: Codec, old: str, new: str, *, cleanup: bool = True) -> list[DiffOp]:
+    """``diff_words`` of the texts that the code strings ``old`` and ``new`` stand for.
+
+    The result depends only on which tokens are equal, never on the codes chosen, so
+    it is the same as ``diff_words`` of the decoded texts.
+    """
+    if old == new:
+        return [(EQUAL, codec.decode(old))] if old else []
+    diffs = _diff_codes(old, new)
     if cleanup:
         _cleanup_semantic(diffs, codec)
     return [(_OPS[op], codec.decode(text)) for op, text in diffs if text]
@@ -204,7 +215,7 @@ def diff_tokens_exact(old: str, new: str) -> list[DiffOp]:
     Much slower than ``diff_words`` on long texts with many edits; a reference for
     measuring it.
     """
-    codec = _Codec(tokenize(old), tokenize(new))
+    codec = Codec(tokenize(old), tokenize(new))
     diffs = _new_dmp().diff_main(codec.old, codec.new, False)
     return [(_OPS[op], codec.decode(text)) for op, text in diffs if text]
 
@@ -219,7 +230,7 @@ def cleanup_semantic(ops: Sequence[DiffOp]) -> list[DiffOp]:
             old_tokens.extend(tokens)
         if op != DELETE:
             new_tokens.extend(tokens)
-    codec = _Codec(old_tokens, new_tokens)
+    codec = Codec(old_tokens, new_tokens)
     diffs: list[_DmpOp] = []
     for op, text in ops:
         code = {EQUAL: _DMP_EQUAL, DELETE: _DMP_DELETE, INSERT: _DMP_INSERT}[op]
@@ -245,8 +256,12 @@ def _code_points() -> Iterator[str]:
     return map(chr, chain.from_iterable(ranges))
 
 
-class _Codec:
-    """One code point per distinct token, for both texts."""
+class Codec:
+    """One code point per distinct token, for both texts.
+
+    ``old`` and ``new`` are the two token lists as code strings; ``diff_codes`` diffs
+    any two code strings of one codec (e.g. slices of them: single paragraphs).
+    """
 
     def __init__(self, old_tokens: list[str], new_tokens: list[str]) -> None:
         vocab = list(dict.fromkeys(chain(old_tokens, new_tokens)))
@@ -399,7 +414,7 @@ def _anchors(a: str, b: str) -> list[tuple[int, int]]:
 # -- semantic cleanup ------------------------------------------------------------------
 
 
-def _cleanup_semantic(diffs: list[_DmpOp], codec: _Codec) -> None:
+def _cleanup_semantic(diffs: list[_DmpOp], codec: Codec) -> None:
     """diff-match-patch's ``diff_cleanupSemantic`` on code strings, in characters.
 
     Lengths are those of the text the codes stand for, and every step moves whole
@@ -412,7 +427,7 @@ def _cleanup_semantic(diffs: list[_DmpOp], codec: _Codec) -> None:
     _extract_overlaps(diffs, codec)
 
 
-def _eliminate_equalities(diffs: list[_DmpOp], codec: _Codec) -> bool:
+def _eliminate_equalities(diffs: list[_DmpOp], codec: Codec) -> bool:
     """Turn each equality no longer than the edits on both sides of it into edits."""
     changes = False
     equalities: list[int] = []
@@ -448,7 +463,7 @@ def _eliminate_equalities(diffs: list[_DmpOp], codec: _Codec) -> bool:
     return changes
 
 
-def _boundary_score(codec: _Codec, left: str, right: str) -> int:
+def _boundary_score(codec: Codec, left: str, right: str) -> int:
     """How good a place the boundary between two codes is to start or end an edit.
 
     The scale of diff-match-patch's ``diff_cleanupSemanticScore``: 6 at an edge of the
@@ -480,7 +495,7 @@ def _boundary_score(codec: _Codec, left: str, right: str) -> int:
     return 0
 
 
-def _shift_to_boundaries(diffs: list[_DmpOp], codec: _Codec) -> None:
+def _shift_to_boundaries(diffs: list[_DmpOp], codec: Codec) -> None:
     """Slide single edits between equalities to the best-scoring token boundary."""
     dmp = _new_dmp()
     pointer = 1
@@ -525,7 +540,7 @@ def _shift_to_boundaries(diffs: list[_DmpOp], codec: _Codec) -> None:
         pointer += 1
 
 
-def _extract_overlaps(diffs: list[_DmpOp], codec: _Codec) -> None:
+def _extract_overlaps(diffs: list[_DmpOp], codec: Codec) -> None:
     """Make an equality of an overlap between a deletion and the insertion after it.
 
     e.g. ``-abc xxx +xxx def`` becomes ``-abc =xxx +def``, when the overlap is at least
