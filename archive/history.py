@@ -1,12 +1,25 @@
-"""An article's versions, oldest first, with how many words each one changed."""
+"""An article's versions, oldest first: words changed, significance and reverts.
+
+A version *reverts* to an earlier version M when its article is the same as M's, M is
+not the version just before it, and it differs from that one (A → B → A: version 3
+reverts to version 1). The modified date is left out of that comparison, since a page
+that puts back its old text often gives it a new date. Every version from M + 1 to the
+reverting one is part of a *flip-flop*: a change that was made and then undone.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from redline.archive.diffmodel import diff_articles
+from redline.archive.diffmodel import Significance, diff_articles
+from redline.archive.errors import UsageError
 from redline.archive.models import Article
 from redline.archive.repository import Archive
+from redline.archive.significance import SEVERITIES, assess, first_capture, rank
 
 
 @dataclass(frozen=True)
@@ -16,6 +29,11 @@ class LogEntry:
     title: str | None
     inserted_words: int
     deleted_words: int
+    significance: Significance = field(default_factory=first_capture)
+    #: The earlier version this one restores, or None.
+    reverts_to: int | None = None
+    #: True for each version of a change that a later version undid, and for that one.
+    flip_flop: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -24,15 +42,40 @@ class LogEntry:
             "title": self.title,
             "inserted_words": self.inserted_words,
             "deleted_words": self.deleted_words,
+            **self.significance.to_dict(),
+            "reverts_to": self.reverts_to,
+            "flip_flop": self.flip_flop,
         }
 
 
+def content_fingerprint(article: Article) -> str:
+    """A digest of the article as a reader sees it: every field except the modified
+    date and the extractor's name."""
+    data: dict[str, Any] = article.to_dict()
+    data.pop("extractor", None)
+    data.pop("modified", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
 def history(archive: Archive, object_id: str) -> list[LogEntry]:
-    entries = []
-    previous = Article()
+    entries: list[LogEntry] = []
+    seen: dict[str, int] = {}  # content fingerprint -> latest version that had it
+    previous: Article | None = None
     for info in archive.versions(object_id):
         article = archive.article(object_id, info.number)
-        changes = diff_articles(previous, article)
+        changes = diff_articles(previous or Article(), article)
+        fingerprint = content_fingerprint(article)
+        reverts_to = None
+        if previous is not None and fingerprint != content_fingerprint(previous):
+            reverts_to = seen.get(fingerprint)
+        if reverts_to is not None:
+            entries = [_with(e, flip_flop=True) if e.version > reverts_to else e for e in entries]
+        significance = first_capture() if previous is None else assess(previous, article, changes)
+        if reverts_to is not None:
+            reasons = (f"reverts to v{reverts_to}", *significance.reasons)
+            significance = Significance(
+                significance.severity, reasons, significance.stealth, significance.signals
+            )
         entries.append(
             LogEntry(
                 version=info.number,
@@ -40,7 +83,30 @@ def history(archive: Archive, object_id: str) -> list[LogEntry]:
                 title=article.title,
                 inserted_words=changes.inserted_words,
                 deleted_words=changes.deleted_words,
+                significance=significance,
+                reverts_to=reverts_to,
+                flip_flop=reverts_to is not None,
             )
         )
+        seen[fingerprint] = info.number
         previous = article
     return entries
+
+
+def _with(entry: LogEntry, **changes: Any) -> LogEntry:
+    values = {name: getattr(entry, name) for name in entry.__dataclass_fields__}
+    return LogEntry(**{**values, **changes})
+
+
+def filter_entries(
+    entries: Iterable[LogEntry], *, min_severity: str | None = None, stealth: bool = False
+) -> list[LogEntry]:
+    """The entries at ``min_severity`` or above, and only stealth edits if ``stealth``."""
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise UsageError(f"unknown severity {min_severity!r}; use one of {', '.join(SEVERITIES)}")
+    floor = rank(min_severity) if min_severity else 0
+    return [
+        e
+        for e in entries
+        if rank(e.significance.severity) >= floor and (e.significance.stealth or not stealth)
+    ]
