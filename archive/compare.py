@@ -5,6 +5,7 @@ from __future__ import annotations
 from redline.archive.diffmodel import DiffReport, VersionRef, diff_articles
 from redline.archive.errors import NotFound, UsageError
 from redline.archive.repository import Archive
+from redline.archive.significance import assess
 
 
 def parse_version(text: str) -> int:
@@ -27,9 +28,14 @@ def compare(archive: Archive, url: str, a: int | None = None, b: int | None = No
         )
     new = archive.pick_version(object_id, -1 if b is None else b)
     old = archive.pick_version(object_id, -2 if a is None else a)
+    before = archive.article(object_id, old)
+    after = archive.article(object_id, new)
+    diff = diff_articles(before, after)
     return DiffReport(
         url=object_id,
         from_ref=VersionRef(old, versions[old - 1].created),
         to_ref=VersionRef(new, versions[new - 1].created),
-        diff=diff_articles(archive.article(object_id, old), archive.article(object_id, new)),
+        diff=diff,
+        title=after.title,
+        significance=assess(before, after, diff),
     )
