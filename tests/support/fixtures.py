@@ -11,6 +11,9 @@ import pytest
 
 from tests.support.http_server import LocalHTTPServer
 
+# One SeaweedFS S3 server per session, ``seaweed``, and ``s3_env`` (tests/support/seaweed.py).
+from tests.support.seaweed import s3_env, seaweed  # noqa: F401 - fixtures registered by import
+
 
 @pytest.fixture
 def http_server() -> Iterator[LocalHTTPServer]:
