@@ -1,8 +1,14 @@
 """Render a diff report for a person reading a terminal.
 
 One header line names the URL and the two versions; then one section per field that
-changed. The body shows only the paragraphs with changes, with "…" where unchanged
-paragraphs were left out, and long unchanged stretches inside a paragraph shortened.
+changed. The body shows the paragraphs with changes and ``context`` unchanged
+paragraphs on each side of them, with "…" where unchanged paragraphs were left out,
+and long unchanged stretches inside a paragraph shortened.
+
+When a paragraph moved, the body is shown paragraph by paragraph in the new order: a
+moved paragraph stands at its new place under a "(moved from paragraph 5 to 2)" line,
+with its word changes if it was also edited. Otherwise the body is shown from the flat
+word diff, where a split or merged paragraph shows its inserted or deleted break.
 
 Without colour, deletions read ``[-old-]`` and insertions ``{+new+}``; with colour,
 deletions are red and struck through, insertions green.
@@ -10,7 +16,9 @@ deletions are red and struck through, insertions green.
 
 from __future__ import annotations
 
-from redline.archive.diffmodel import FIELD_LABELS, DiffReport, VersionRef
+from collections.abc import Sequence
+
+from redline.archive.diffmodel import FIELD_LABELS, DiffReport, ParagraphOp, VersionRef
 from redline.archive.worddiff import DELETE, EQUAL, DiffOp, is_changed
 
 RESET = "\x1b[0m"
@@ -19,6 +27,7 @@ DELETED_STYLE = "\x1b[31;9m"  # red, struck through
 INSERTED_STYLE = "\x1b[32m"  # green
 DELETED_SPACE_STYLE = "\x1b[41m"  # red background: whitespace has no glyph to colour
 INSERTED_SPACE_STYLE = "\x1b[42m"  # green background
+MOVED_STYLE = "\x1b[36m"  # cyan
 
 GAP = "…"
 PARAGRAPH_BREAK = "\n\n"
@@ -30,8 +39,13 @@ SHORTEN_OVER = 2 * CONTEXT + 50
 MULTI_PARAGRAPH_FIELDS = frozenset({"body", "corrections"})
 
 
-def render_text(report: DiffReport, color: bool) -> str:
-    """The report as text, ending with a newline."""
+def render_text(report: DiffReport, color: bool, context: int = 1) -> str:
+    """The report as text, ending with a newline.
+
+    ``context``: how many unchanged paragraphs to show before and after each changed
+    one in the body and corrections (0 for the changed paragraphs only).
+    """
+    context = max(0, context)
     lines = [_header(report, color), ""]
     diff = report.diff
     if not diff.changed:
@@ -43,9 +57,12 @@ def render_text(report: DiffReport, color: bool) -> str:
         label = FIELD_LABELS[name] + ":"
         if color:
             label = BOLD + label + RESET
-        if name in MULTI_PARAGRAPH_FIELDS:
+        if name == "body" and any(p.op == ">" for p in diff.paragraphs):
             lines.append(label)
-            lines.append(_render_paragraphs(ops, color))
+            lines.append(_render_aligned(diff.paragraphs, color, context))
+        elif name in MULTI_PARAGRAPH_FIELDS:
+            lines.append(label)
+            lines.append(_render_paragraphs(ops, color, context))
         else:
             lines.append(f"{label} {_render_ops(ops, color)}")
         lines.append("")
@@ -140,18 +157,78 @@ def _shorten(chunk: list[DiffOp]) -> list[DiffOp]:
     return out
 
 
-def _render_paragraphs(ops: tuple[DiffOp, ...], color: bool) -> str:
-    """The changed paragraphs, with "…" for each run of unchanged ones left out."""
+def _shown(changed: Sequence[bool], context: int) -> list[int]:
+    """Indexes of the blocks to show: the changed ones and ``context`` on each side."""
+    keep = [False] * len(changed)
+    for index, flag in enumerate(changed):
+        if flag:
+            for near in range(max(0, index - context), min(len(changed), index + context + 1)):
+                keep[near] = True
+    return [index for index, flag in enumerate(keep) if flag]
+
+
+def _context(text: str, index: int, changed: Sequence[bool], context: int) -> str:
+    """An unchanged paragraph shown as context: its end before a change, its start
+    after one, shortened with "…" when long."""
+    if len(text) <= SHORTEN_OVER:
+        return text
+    after = any(changed[max(0, index - context) : index])
+    before = any(changed[index + 1 : index + context + 1])
+    if after and before:
+        return f"{_head(text)} {GAP} {_tail(text)}"
+    if before:
+        return f"{GAP} {_tail(text)}"
+    return f"{_head(text)} {GAP}"
+
+
+def _with_gaps(blocks: Sequence[str], shown: list[int]) -> str:
+    """The shown blocks, with "…" for each run of blocks left out."""
+    out: list[str] = []
+    last = -1
+    for index in shown:
+        if index > last + 1:
+            out.append(GAP)
+        out.append(blocks[index])
+        last = index
+    if last < len(blocks) - 1:
+        out.append(GAP)
+    return "\n\n".join(out)
+
+
+def _render_paragraphs(ops: tuple[DiffOp, ...], color: bool, context: int) -> str:
+    """The changed paragraphs and their context, with "…" for those left out."""
     chunks = _paragraphs(ops)
-    blocks: list[str] = []
-    shown_last = -1
-    for index, chunk in enumerate(chunks):
-        if not is_changed(chunk):
+    changed = [is_changed(chunk) for chunk in chunks]
+    shown = _shown(changed, context)
+    blocks = [""] * len(chunks)
+    for index in shown:
+        if changed[index]:
+            blocks[index] = _render_ops(_shorten(chunks[index]), color)
+        else:
+            text = "".join(text for _, text in chunks[index])
+            blocks[index] = _context(text, index, changed, context)
+    return _with_gaps(blocks, shown)
+
+
+def _moved_line(paragraph: ParagraphOp, color: bool) -> str:
+    assert paragraph.old is not None and paragraph.new is not None
+    text = f"(moved from paragraph {paragraph.old + 1} to {paragraph.new + 1})"
+    return MOVED_STYLE + text + RESET if color else text
+
+
+def _render_aligned(paragraphs: Sequence[ParagraphOp], color: bool, context: int) -> str:
+    """The body from the aligned paragraphs, in the new order, moves marked."""
+    changed = [p.op != "=" for p in paragraphs]
+    shown = _shown(changed, context)
+    blocks = [""] * len(paragraphs)
+    for index in shown:
+        paragraph = paragraphs[index]
+        if paragraph.op == "=":
+            text = "".join(text for _, text in paragraph.ops)
+            blocks[index] = _context(text, index, changed, context)
             continue
-        if index > shown_last + 1:
-            blocks.append(GAP)
-        blocks.append(_render_ops(_shorten(chunk), color))
-        shown_last = index
-    if shown_last < len(chunks) - 1:
-        blocks.append(GAP)
-    return "\n\n".join(blocks)
+        text = _render_ops(_shorten(list(paragraph.ops)), color)
+        if paragraph.op == ">":
+            text = _moved_line(paragraph, color) + "\n" + text
+        blocks[index] = text
+    return _with_gaps(blocks, shown)

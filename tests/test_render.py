@@ -75,7 +75,7 @@ def test_text_shows_only_changed_fields() -> None:
 
 
 def test_text_body_shows_changed_paragraphs_only() -> None:
-    text = render_text(report(), color=False)
+    text = render_text(report(), color=False, context=0)
     body = text.split("Body:\n", 1)[1]
     assert "Untouched" not in body
     assert "…" in body  # the unchanged paragraphs left out, between and after
@@ -184,8 +184,10 @@ def test_json_no_changes() -> None:
     assert all(op == "=" for ops in data["fields"].values() for op, _ in ops)
 
 
-def body_section(old: tuple[str, ...], new: tuple[str, ...]) -> str:
-    text = render_text(report(Article(paragraphs=old), Article(paragraphs=new)), color=False)
+def body_section(old: tuple[str, ...], new: tuple[str, ...], context: int = 0) -> str:
+    text = render_text(
+        report(Article(paragraphs=old), Article(paragraphs=new)), color=False, context=context
+    )
     return text.split("Body:\n", 1)[1].rsplit("\n\n", 1)[0]
 
 
@@ -199,3 +201,72 @@ def test_text_new_and_removed_paragraphs_stand_alone() -> None:
 def test_text_merged_paragraphs_show_the_lost_break() -> None:
     merged = body_section(("A one.", "B two.", "C three."), ("A one. B two.", "C three."))
     assert merged.startswith("A one.[-\n\n-]{+ +}B two.")
+
+
+# -- context and moves ---------------------------------------------------------------------
+
+SEVEN = tuple(f"Paragraph {name} says something." for name in "ABCDEFG")
+
+
+def test_text_context_shows_unchanged_neighbours() -> None:
+    new = SEVEN[:3] + ("Paragraph D says nothing.",) + SEVEN[4:]
+    one = body_section(SEVEN, new, context=1)
+    assert one == (
+        "…\n\nParagraph C says something.\n\n"
+        "Paragraph D says [-something-]{+nothing+}.\n\n"
+        "Paragraph E says something.\n\n…"
+    )
+    two = body_section(SEVEN, new, context=2)
+    assert two.startswith("…\n\nParagraph B says") and two.endswith(
+        "Paragraph F says something.\n\n…"
+    )
+    assert body_section(SEVEN, new, context=10).startswith("Paragraph A says")
+    assert "…" not in body_section(SEVEN, new, context=10)
+    assert (
+        body_section(SEVEN, new, context=0)
+        == "…\n\nParagraph D says [-something-]{+nothing+}.\n\n…"
+    )
+
+
+def test_text_default_context_is_one_paragraph() -> None:
+    new = SEVEN[:3] + ("Paragraph D says nothing.",) + SEVEN[4:]
+    text = render_text(report(Article(paragraphs=SEVEN), Article(paragraphs=new)), color=False)
+    assert "Paragraph C says" in text and "Paragraph E says" in text
+    assert "Paragraph B says" not in text and "Paragraph F says" not in text
+
+
+def test_text_long_context_paragraph_is_shortened_towards_the_change() -> None:
+    long_before = " ".join(f"before{i}" for i in range(200))
+    long_after = " ".join(f"after{i}" for i in range(200))
+    old = (long_before, "The figure was 12.", long_after)
+    new = (long_before, "The figure was 9.", long_after)
+    section = body_section(old, new, context=1)
+    assert section.startswith("… ") and "before199" in section and "before0 " not in section
+    assert section.endswith(" …") and "after0 " in section and "after199" not in section
+
+
+def test_text_moved_paragraph_is_shown_as_a_move() -> None:
+    new = (SEVEN[0], SEVEN[4], SEVEN[1], SEVEN[2], SEVEN[3], SEVEN[5], SEVEN[6])
+    section = body_section(SEVEN, new, context=0)
+    assert section == "…\n\n(moved from paragraph 5 to 2)\nParagraph E says something.\n\n…"
+    assert "[-" not in section and "{+" not in section
+
+
+def test_text_moved_and_edited_paragraph_shows_its_word_changes() -> None:
+    new = (SEVEN[6].replace("something", "much more"),) + SEVEN[:6]
+    section = body_section(SEVEN, new, context=1)
+    assert section.startswith(
+        "(moved from paragraph 7 to 1)\nParagraph G says [-something-]{+much more+}.\n\n"
+        "Paragraph A says something.\n\n…"
+    )
+    coloured = render_text(report(Article(paragraphs=SEVEN), Article(paragraphs=new)), color=True)
+    assert "\x1b[36m(moved from paragraph 7 to 1)\x1b[0m" in coloured
+
+
+def test_text_move_with_removed_and_added_paragraphs() -> None:
+    new = (SEVEN[0], SEVEN[5], SEVEN[1], SEVEN[3], "A new paragraph.", SEVEN[4], SEVEN[6])
+    section = body_section(SEVEN, new, context=0)
+    assert section == (
+        "…\n\n(moved from paragraph 6 to 2)\nParagraph F says something.\n\n…\n\n"
+        "[-Paragraph C says something.-]\n\n…\n\n{+A new paragraph.+}\n\n…"
+    )
