@@ -63,9 +63,9 @@ def cli(traceback: bool) -> None:
 
 
 def _register() -> None:
-    from redline.cli import capture, demo, diff, extract, listing, log, show, verify
+    from redline.cli import capture, demo, diff, extract, listing, log, show, sync, verify
 
-    for module in (capture, extract, listing, log, show, diff, verify, demo):
+    for module in (capture, extract, listing, log, show, diff, verify, sync, demo):
         cli.add_command(module.command)
 
 
