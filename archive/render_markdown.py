@@ -38,7 +38,7 @@ from redline.archive.worddiff import DELETE, EQUAL, DiffOp, is_changed
 # HTML it allows, backslash-escaped wherever it appears.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 # Characters that start a block (list, quote, heading, rule) at the start of a line.
-_LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+(?=[.)]))")
 _WORD_JOINER = "\u2060"
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
 
@@ -60,7 +60,12 @@ def escape(text: str) -> str:
 
 def _line(text: str) -> str:
     """Escape what would start a block if it began a line."""
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+    match = _LINE_START.match(text)
+    if match is None:
+        return text
+    if match.group(2)[0].isdigit():  # "12." or "12)": escape what follows the number
+        return text[: match.end()] + "\\" + text[match.end() :]
+    return text[: match.start(2)] + "\\" + text[match.start(2) :]
 
 
 def _punctuation(char: str) -> bool:
