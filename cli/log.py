@@ -57,5 +57,5 @@ def command(
             title = entry.title or ""
             click.echo(
                 f"v{entry.version:<3} {entry.captured_at}  {counts:<18}  "
-                f"{_verdict(entry):<24}  {title}"
+                f"{_verdict(entry):<30}  {title}"
             )
