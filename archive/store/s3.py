@@ -166,6 +166,18 @@ class S3Store(Store):
             raise self._fail(exc, f"look up {key}") from exc
         return True
 
+    def _etag(self, key: str) -> str | None:
+        """The ETag stored at ``key`` now (one HEAD request), or None when it is missing."""
+        try:
+            response = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise self._fail(exc, f"look up {key}") from exc
+        except BotoCoreError as exc:
+            raise self._fail(exc, f"look up {key}") from exc
+        return str(response["ETag"])
+
     def list(self, prefix: str = "") -> Iterator[str]:
         keys: list[str] = []
         try:
@@ -233,14 +245,19 @@ class S3Store(Store):
     ) -> None:
         root = object_root.rstrip("/")
         inventory_key = f"{root}/inventory.json"
+        # Confirm the head before writing anything: a run that based its version on a
+        # stale head must not touch the version directories of the one that moved it.
+        etag = self._etag(inventory_key)
         if expected_head is None:
+            if etag is not None:
+                raise Conflict(f"{root} was created by another run; retry")
             condition = {"IfNoneMatch": "*"}
         else:
             seen = self._seen.get(inventory_key)
-            if seen is None or seen[1] != expected_head:
+            if etag is not None and (seen is None or seen[0] != etag):
                 self.read(inventory_key)
                 seen = self._seen[inventory_key]
-            if seen[1] != expected_head:
+            if etag is None or seen is None or seen[1] != expected_head:
                 raise Conflict(f"{root} was changed by another run; retry")
             condition = {"IfMatch": seen[0]}
         self._clear_leftovers(root, new_files)

@@ -132,8 +132,8 @@ class SeaweedS3:
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
         """Every key in ``bucket`` under ``prefix``, sorted."""
         out: list[str] = []
-        pages = self.client().get_paginator("list_objects_v2").paginate(
-            Bucket=bucket, Prefix=prefix
+        pages = (
+            self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
         )
         for page in pages:
             out.extend(item["Key"] for item in page.get("Contents", ()))
