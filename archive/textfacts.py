@@ -166,7 +166,19 @@ def attributions(text: str) -> Counter[str]:
     return found
 
 
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’«»(\[—–-]*$")
+_OPENERS = " \t\r\n\"'“”‘’«»([—–-"
+# Abbreviations whose full stop does not end a sentence: "Mr. Smith", "Gov. Ruiz".
+_TITLES = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Supt|Rev|Hon|Jr|Sr)\.$"
+)
+
+
+def _starts_sentence(before: str) -> bool:
+    """True when a word after ``before`` begins a sentence (or a clause after a colon)."""
+    head = before.rstrip(_OPENERS)
+    if not head or before[len(head) :].count("\n"):
+        return True
+    return head[-1] in ".!?:;" and not _TITLES.search(head[-6:])
 
 
 def names(text: str) -> list[str]:
@@ -179,7 +191,7 @@ def names(text: str) -> list[str]:
         word = match.group()
         if not word[0].isupper() or word in MONTHS or word in WEEKDAYS or word == "I":
             continue
-        if _SENTENCE_END.search(text[max(0, match.start() - 12) : match.start()]):
+        if _starts_sentence(text[max(0, match.start() - 40) : match.start()]):
             continue
         found.append(re.sub(r"['\u2019]s$", "", word))
     return found

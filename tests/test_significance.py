@@ -191,6 +191,12 @@ def test_names_skip_sentence_starts_months_and_possessives() -> None:
     assert quotes(text) == ["We are ready,"]
 
 
+def test_a_name_after_a_title_abbreviation_is_still_a_name() -> None:
+    old = "The order was read by Gov. Ruiz at noon."
+    result = grade(article(LEDE, old), article(LEDE, old.replace("Ruiz", "Moreno")))
+    assert result.reasons == ("name changed: Ruiz → Moreno",)
+
+
 def test_headline_change_is_major_and_a_headline_typo_is_not() -> None:
     old = article()
     changed = grade(old, replace(old, title="Riverton flood death toll falls to nine"))
