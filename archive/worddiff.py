@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, islice
+from itertools import chain
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
+
+try:  # The C++ port gives the same exact diffs, many times faster.
+    from fast_diff_match_patch import diff as _fast_diff
+except ImportError:  # pragma: no cover - the pure-Python port does the same work
+    _fast_diff = None
 
 Op = Literal["=", "-", "+"]
 DiffOp = tuple[Op, str]
@@ -117,6 +122,15 @@ _OTHER = (
 )
 _TOKEN_RE = re.compile(rf"{_WORD}|\s+|{_OTHER}", re.DOTALL)
 _WORD_RE = re.compile(_WORD)
+# Text without combining marks, space-less scripts, zero-width joiners, skin tones or
+# regional indicators is cut the same way by a much simpler expression: there a word
+# character is ``\w`` and every other token is one character.
+_SPECIAL_RE = re.compile(
+    rf"[{_MARKS}{_DENSE}\u200c\u200d\U0001f3fb-\U0001f3ff\U0001f1e6-\U0001f1ff]"
+)
+_PLAIN_TOKEN_RE = re.compile(
+    r"\w+(?:['\u2019\-\u2010\u2011]\w+|(?<=\d)[.,:](?=\d)\w+)*|\s+|.", re.DOTALL
+)
 
 # Sub-problems up to this many token pairs (old x new) go straight to an exact diff;
 # a stretch without anchors is diffed exactly up to _EXACT_LIMIT, beyond that with a
@@ -143,7 +157,17 @@ def tokenize(text: str) -> list[str]:
 
     ``"".join(tokenize(text)) == text`` always holds.
     """
+    if _is_plain(text):
+        return _PLAIN_TOKEN_RE.findall(text)
     return _TOKEN_RE.findall(text)
+
+
+def _is_plain(text: str) -> bool:
+    """True when ``_PLAIN_TOKEN_RE`` cuts ``text`` exactly as ``_TOKEN_RE`` does."""
+    if text.isascii():
+        return True
+    rare = "".join(char for char in set(text) if char >= "\u0300")
+    return not _SPECIAL_RE.search(rare)
 
 
 def count_words(text: str) -> int:
@@ -244,14 +268,15 @@ def cleanup_semantic(ops: Sequence[DiffOp]) -> list[DiffOp]:
 
 
 def _code_points() -> Iterator[str]:
-    """Characters to stand for tokens: private use first, never surrogates."""
+    """Characters to stand for tokens, never surrogates.
+
+    Only which codes are equal matters to the diff, so the first tokens seen (the most
+    frequent ones, as a rule) get the one-byte code points: Python keeps those as
+    shared objects, and strings of codes below 0xD800 take two bytes a character.
+    """
     ranges = (
-        range(0xE000, 0xF900),
-        range(0xF0000, 0x110000),
-        range(0x10000, 0xF0000),
-        range(0x100, 0xD800),
-        range(0xF900, 0x10000),
-        range(0x0, 0x100),
+        range(0x0, 0xD800),
+        range(0xE000, 0x110000),
     )
     return map(chr, chain.from_iterable(ranges))
 
@@ -264,15 +289,16 @@ class Codec:
     """
 
     def __init__(self, old_tokens: list[str], new_tokens: list[str]) -> None:
-        vocab = list(dict.fromkeys(chain(old_tokens, new_tokens)))
-        codes = list(islice(_code_points(), len(vocab)))
-        if len(codes) < len(vocab):
-            raise ValueError("too many distinct words to diff")
-        self._encode = dict(zip(vocab, codes, strict=True))
-        self._decode = dict(zip(codes, vocab, strict=True))
-        self._length = dict(zip(codes, map(len, vocab), strict=True))
-        self.old = self.encode(old_tokens)
-        self.new = self.encode(new_tokens)
+        # A new token takes the next code as it is first looked up: one pass per text.
+        table: defaultdict[str, str] = defaultdict(_code_points().__next__)
+        self.old = "".join(map(table.__getitem__, old_tokens))
+        self.new = "".join(map(table.__getitem__, new_tokens))
+        if len(self.old) != len(old_tokens) or len(self.new) != len(new_tokens):
+            raise ValueError("too many distinct words to diff")  # the codes ran out
+        table.default_factory = None
+        self._encode = table
+        self._decode = {code: token for token, code in table.items()}
+        self._length = {code: len(token) for token, code in table.items()}
 
     def encode(self, tokens: Iterable[str]) -> str:
         return "".join(map(self._encode.__getitem__, tokens))
@@ -286,6 +312,19 @@ class Codec:
 
     def token(self, code: str) -> str:
         return self._decode[code]
+
+
+def _exact_counts(a: str, b: str) -> list[tuple[int, int]]:
+    """One exact diff-match-patch run (``Diff_Timeout = 0``) as (op, length) pairs."""
+    if _fast_diff is not None:
+        return [
+            (_FAST_OPS[op], n)
+            for op, n in _fast_diff(a, b, timelimit=0, checklines=False, cleanup="No")
+        ]
+    return [(op, len(text)) for op, text in _new_dmp().diff_main(a, b, False)]
+
+
+_FAST_OPS = {"=": _DMP_EQUAL, "-": _DMP_DELETE, "+": _DMP_INSERT}
 
 
 def _new_dmp(timeout: float = 0.0) -> diff_match_patch:
@@ -327,6 +366,17 @@ class _Builder:
                 if op == _DMP_EQUAL:
                     b_pos += n
 
+    def add_counts(self, counts: list[tuple[int, int]], a_pos: int, b_pos: int) -> None:
+        for op, n in counts:
+            if op == _DMP_INSERT:
+                self.add(op, b_pos, b_pos + n)
+                b_pos += n
+            else:
+                self.add(op, a_pos, a_pos + n)
+                a_pos += n
+                if op == _DMP_EQUAL:
+                    b_pos += n
+
     def result(self) -> list[_DmpOp]:
         return [(op, (self.b if op == _DMP_INSERT else self.a)[s:e]) for op, s, e in self.ops]
 
@@ -359,20 +409,30 @@ def _diff_range(out: _Builder, a_lo: int, a_hi: int, b_lo: int, b_hi: int, depth
         a_hi -= suffix
         b_hi -= suffix
     if not a or not b or len(a) * len(b) <= _SMALL:
-        out.add_dmp(dmp.diff_main(a, b, False), a_lo, b_lo)
+        out.add_counts(_exact_counts(a, b), a_lo, b_lo)
     else:
         anchors = _anchors(a, b) if depth < _MAX_DEPTH else []
         if anchors:
             i0 = j0 = 0
+            # Unchanged stretches and the anchors around them make one equality: the
+            # same operations _diff_range and the merging in add() would give.
+            equal_from = 0
             for i, j in anchors:
+                if i - i0 == j - j0 and (i == i0 or a[i0:i] == b[j0:j]):
+                    i0, j0 = i + 1, j + 1
+                    continue
+                out.add(_DMP_EQUAL, a_lo + equal_from, a_lo + i0)
                 _diff_range(out, a_lo + i0, a_lo + i, b_lo + j0, b_lo + j, depth + 1)
-                out.add(_DMP_EQUAL, a_lo + i, a_lo + i + 1)
+                equal_from = i
                 i0, j0 = i + 1, j + 1
+            out.add(_DMP_EQUAL, a_lo + equal_from, a_lo + i0)
             _diff_range(out, a_lo + i0, a_hi, b_lo + j0, b_hi, depth + 1)
         else:
             if len(a) * len(b) > _EXACT_LIMIT:
                 dmp.Diff_Timeout = _BUDGET_SECONDS
-            out.add_dmp(dmp.diff_main(a, b, False), a_lo, b_lo)
+                out.add_dmp(dmp.diff_main(a, b, False), a_lo, b_lo)
+            else:
+                out.add_counts(_exact_counts(a, b), a_lo, b_lo)
     if suffix:
         out.add(_DMP_EQUAL, a_hi, a_hi + suffix)
 
@@ -384,11 +444,13 @@ def _anchors(a: str, b: str) -> list[tuple[int, int]]:
     """
     count_a = Counter(a)
     count_b = Counter(b)
-    unique = {c for c, n in count_a.items() if n == 1 and count_b.get(c) == 1}
+    unique = [c for c, n in count_a.items() if n == 1 and count_b.get(c) == 1]
     if not unique:
         return []
-    where_b = {c: j for j, c in enumerate(b) if c in unique}
-    pairs = [(i, where_b[c]) for i, c in enumerate(a) if c in unique]
+    # For a code found once, its last position is its only one.
+    where_a = dict(zip(a, range(len(a)), strict=True))
+    where_b = dict(zip(b, range(len(b)), strict=True))
+    pairs = sorted([(where_a[c], where_b[c]) for c in unique])
     # Longest increasing subsequence of the b indices (patience sorting).
     tails: list[int] = []
     tail_at: list[int] = []
