@@ -7,7 +7,10 @@ paragraph breaks, and flattened to one paragraph.
 For each case this prints the median time of ``diff_words``, its ratio to
 ``difflib.SequenceMatcher`` over the same token lists (default autojunk and
 autojunk=False), and its ratio to the floor: the time merely to cut both texts into
-tokens and hash them. It also prints the characters inserted plus deleted, next to
+tokens and hash them. It also prints the median time of the paragraph pass
+(``diff_body``: the same flat diff plus the aligned paragraphs, moves found, from one
+tokenisation) and checks that the output is the same with the pure-Python
+diff-match-patch as with the C++ one. It also prints the characters inserted plus deleted, next to
 those of one exact diff-match-patch run over the whole token strings (Diff_Timeout =
 0, no anchoring) followed by the same whole-word semantic cleanup, where that run is
 affordable.
@@ -30,6 +33,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+from redline.archive import worddiff
+from redline.archive.paragraphs import diff_body
 from redline.archive.worddiff import (
     changed_chars,
     cleanup_semantic,
@@ -136,11 +141,18 @@ def render(paragraphs: list[list[list[str]]], flat: bool) -> str:
 
 
 def median_time(func: Callable[[], object], repeat: int) -> float:
+    """Median seconds per call over ``repeat`` samples; a sample repeats a fast call
+    until it takes at least 20 ms, so that timer noise and one-off pauses matter less."""
+    start = time.perf_counter()
+    func()
+    once = time.perf_counter() - start
+    calls = max(1, int(0.02 / max(once, 1e-6)))
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
+        for _ in range(calls):
+            func()
+        times.append((time.perf_counter() - start) / calls)
     return statistics.median(times)
 
 
@@ -176,6 +188,7 @@ def main() -> None:
 
     header = (
         f"{'words':>7} {'layout':<6} {'redline':>9} {'floor':>8} {'x floor':>8} "
+        f"{'paras':>8} {'x floor':>8} {'same':>5} "
         f"{'difflib':>9} {'x':>6} {'no-junk':>9} {'x':>6} {'changed':>8} {'exact':>8}"
     )
     print(header)
@@ -184,16 +197,26 @@ def main() -> None:
         edited = edit_article(article, seed=size + 1)
         for flat in (False, True):
             old, new = render(article, flat), render(edited, flat)
-            repeat = 7 if size <= 10_000 else 3
+            repeat = 9 if size <= 10_000 else 5
             ops = diff_words(old, new)
             assert old_text(ops) == old and new_text(ops) == new
+            fast = worddiff._fast_diff
+            worddiff._fast_diff = None  # the pure-Python diff-match-patch
+            same = diff_words(old, new) == ops
+            worddiff._fast_diff = fast
+            old_paras, new_paras = old.split("\n\n"), new.split("\n\n")
+            assert diff_body(old_paras, new_paras)[0] == ops
             ours = median_time(partial(diff_words, old, new), repeat)
             base = median_time(partial(floor, old, new), repeat)
+            paras = median_time(partial(diff_body, old_paras, new_paras), repeat)
             cells = [
                 f"{size:>7} {'flat' if flat else 'paras':<6}",
                 f"{ours:>8.3f}s",
                 f"{base:>7.3f}s",
-                f"{ours / base:>7.1f}x",
+                f"{ours / base:>7.2f}x",
+                f"{paras:>7.3f}s",
+                f"{paras / base:>7.2f}x",
+                f"{'yes' if same else 'NO':>5}",
             ]
             if args.quick and size >= 100_000:
                 cells += [f"{'-':>9} {'-':>6} {'-':>9} {'-':>6}"]
@@ -215,7 +238,9 @@ def main() -> None:
                 cells.append(f"{'-':>8}")
             print(" ".join(cells), flush=True)
     print(
-        "redline, floor, difflib: median seconds; x: redline time / that time; "
+        "redline, floor, paras, difflib: median seconds; x: redline time / that time; "
+        "paras: the paragraph pass (flat diff + aligned paragraphs); same: identical output "
+        "with the pure-Python diff-match-patch; "
         "changed: characters inserted + deleted by redline; exact: the same for one exact "
         "diff-match-patch run with the same cleanup"
     )
