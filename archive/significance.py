@@ -4,9 +4,10 @@
 
 - **none**: the article's text did not change. A version whose only difference is its
   modified date (or nothing at all) is not an edit.
-- **minor**: punctuation, capitalisation, typography (curly quotes, dashes, spacing)
-  or spelling (a word replaced by one at most two letters apart, four letters or
-  longer, no digits); a changed canonical URL or language.
+- **minor**: punctuation, capitalisation, typography (curly quotes, dashes, spacing),
+  a figure written another way ("5%" → "five percent") or spelling (a word replaced
+  by one at most two letters apart, four letters or longer, no digits); a changed
+  canonical URL or language.
 - **moderate**: rewording that keeps the facts, a paragraph moved, the subtitle
   reworded.
 - **major**: a changed headline or lede (first paragraph); a number changed, removed or

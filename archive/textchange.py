@@ -9,6 +9,7 @@ otherwise.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -75,12 +76,23 @@ def _grade_region(before: str, after: str) -> Reason:
         if typographic(before).lower() == typographic(after).lower():
             return MINOR, "capitalisation changed"
         return MINOR, "punctuation changed"
+    if _figures_as_values(before) == _figures_as_values(after):
+        return MINOR, "number style changed"
     old_words, new_words = words(before), words(after)
     if len(old_words) == len(new_words):
         pairs = [(o, n) for o, n in zip(old_words, new_words, strict=True) if plain(o) != plain(n)]
         if pairs and all(is_respelling(o, n) for o, n in pairs):
             return MINOR, "spelling: " + ", ".join(f"{o} → {n}" for o, n in pairs)
     return MODERATE, "wording changed"
+
+
+def _figures_as_values(text: str) -> str:
+    """``plain(text)`` with each figure written as its value and no percent words:
+    "five percent" and "5%" both give "5"."""
+    numbers, _ = numbers_and_dates(text)
+    for fact in numbers:
+        text = text.replace(fact.text, f" {fact.key.rstrip('%')} ", 1)
+    return " ".join(re.sub(r"\b(?:percent|per cent)\b", " ", plain(text)).split())
 
 
 def _facts(old: str, new: str, with_names: bool) -> Iterator[Reason]:

@@ -99,6 +99,15 @@ def test_punctuation_capitalisation_and_typography_are_minor() -> None:
     assert result.severity == "minor" and result.reasons == ("typography changed",)
 
 
+def test_a_figure_written_another_way_is_minor() -> None:
+    assert edit(1, "More than 10,000", "More than ten thousand").reasons == (
+        "number style changed",
+    )
+    rate = "Unemployment rose to 5% in March."
+    result = grade(article(LEDE, rate), article(LEDE, rate.replace("5%", "five percent")))
+    assert result.severity == "minor" and not result.stealth
+
+
 def test_a_short_word_swap_is_not_spelling() -> None:
     # "trucks" → "vans" is another word, not a respelling: rewording
     result = edit(2, "boats and trucks", "boats and vans")
