@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from redline import __version__
@@ -22,7 +22,14 @@ from redline.archive import ocfl
 from redline.archive.articletext import article_to_text
 from redline.archive.errors import ArchiveError, Conflict, CorruptArchive, KeyMissing, NotFound
 from redline.archive.models import Article, Capture, iso
-from redline.archive.state import ArticleState, all_states, load_state, save_state
+from redline.archive.state import (
+    ArticleState,
+    all_states,
+    load_state,
+    read_state,
+    replace_state,
+    save_state,
+)
 from redline.archive.store import Store, open_store
 from redline.archive.urls import normalize_url
 from redline.archive.warc import capture_to_warc, provenance
@@ -134,14 +141,19 @@ class Archive:
             return None
         digest = ocfl.sha512(data)
         try:
-            sidecar = self.store.read(f"{root}/{ocfl.SIDECAR}").decode().split()
             inventory = ocfl.parse_inventory(data)
-        except (KeyMissing, ValueError, UnicodeDecodeError) as exc:
+        except ValueError as exc:
             raise CorruptArchive(
                 f"the inventory of {object_id} in {self.location}/{root} is corrupt ({exc}); "
                 "run redline verify"
             ) from exc
-        if not sidecar or sidecar[0] != digest:
+        try:
+            sidecar = self.store.read(f"{root}/{ocfl.SIDECAR}").decode().split()
+        except (KeyMissing, UnicodeDecodeError):
+            sidecar = []
+        if (not sidecar or sidecar[0] != digest) and not (
+            self.store.partial_commits and self._repair_sidecar(root, inventory, data)
+        ):
             raise CorruptArchive(
                 f"the inventory of {object_id} in {self.location}/{root} does not match its "
                 "sha512 sidecar; run redline verify"
@@ -152,6 +164,30 @@ class Archive:
                 "run redline verify"
             )
         return inventory, digest
+
+    def _repair_sidecar(self, root: str, inventory: dict[str, Any], data: bytes) -> bool:
+        """Finish a commit cut off between the root inventory and its sidecar.
+
+        In a store with partial commits (S3) a run can be killed after
+        replacing the root inventory but before its sidecar. When the head version's
+        own inventory is byte for byte the root inventory and its sidecar vouches for
+        it, the version was published whole: the root sidecar is rewritten from it.
+        """
+        vdir = f"{root}/{inventory['head']}"
+        try:
+            if self.store.read(f"{vdir}/{ocfl.INVENTORY}") != data:
+                return False
+            version_sidecar = self.store.read(f"{vdir}/{ocfl.SIDECAR}")
+        except KeyMissing:
+            return False
+        fields = version_sidecar.decode("utf-8", "replace").split()
+        if not fields or fields[0] != ocfl.sha512(data):
+            return False
+        try:
+            self.store.put(f"{root}/{ocfl.SIDECAR}", version_sidecar)
+        except ArchiveError:
+            pass  # a read-only archive: the inventory is sound, the repair waits
+        return True
 
     def inventory(self, object_id: str) -> dict[str, Any]:
         loaded = self.load_inventory(object_id)
@@ -236,16 +272,21 @@ class Archive:
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)
         self.ensure_root()
-        # The cheap path: the saved state says the head is this very article.
-        state = load_state(self.store, object_id)
-        if state is not None and state.head and state.fingerprint == fingerprint:
-            return self._note_unchanged(state, captured_at)
+        # The cheap path: the saved state says the head is this very article. It is
+        # written back only if no other run changed it since it was read here.
+        stored, raw = read_state(self.store, object_id)
+        if stored is not None and stored.head and stored.fingerprint == fingerprint:
+            try:
+                return self._note_unchanged(stored, captured_at, raw, retry=False)
+            except Conflict:
+                pass  # another run moved the state on: decide under the lock
         with self.store.lock(object_id):
             for _attempt in range(COMMIT_ATTEMPTS):
                 loaded = self.load_inventory(object_id)
-                state = self._current_state(object_id, loaded)
+                stored, raw = read_state(self.store, object_id)
+                state = self._current_state(object_id, loaded, stored)
                 if loaded is not None and state.fingerprint == fingerprint:
-                    return self._note_unchanged(state, captured_at)
+                    return self._note_unchanged(state, captured_at, raw, retry=True)
                 inventory = loaded[0] if loaded else ocfl.empty_inventory(object_id)
                 new = ocfl.add_version(
                     inventory,
@@ -255,6 +296,11 @@ class Archive:
                     user_name=f"redline {__version__}",
                     user_address=USER_ADDRESS,
                 )
+                if stored is not None and stored.fingerprint:
+                    # Until the state names the new head it must not vouch for the old
+                    # one: a run killed after publishing the version would otherwise
+                    # leave a state that calls a capture of the old article unchanged.
+                    raw = self._write_state(replace(stored, fingerprint=""), raw)
                 try:
                     self.store.commit_object(
                         self.object_root(object_id),
@@ -273,7 +319,7 @@ class Archive:
                 state.last_checked = captured_at
                 state.unchanged_since = None
                 state.checks += 1
-                save_state(self.store, state)
+                self._write_state(state, raw)
                 return RecordResult(
                     object_id, "new" if new.number == 1 else "changed", new.number, captured_at
                 )
@@ -281,18 +327,38 @@ class Archive:
             f"could not store {object_id}: other runs kept changing it; try again"
         )
 
-    def _note_unchanged(self, state: ArticleState, captured_at: str) -> RecordResult:
+    def _note_unchanged(
+        self, state: ArticleState, captured_at: str, raw: bytes | None, *, retry: bool
+    ) -> RecordResult:
         state.last_checked = captured_at
         state.unchanged_since = state.unchanged_since or state.last_changed
         state.checks += 1
-        save_state(self.store, state)
+        if retry:
+            self._write_state(state, raw)
+        else:
+            replace_state(self.store, state, raw)
         return RecordResult(state.id, "unchanged", state.head, captured_at)
 
+    def _write_state(self, state: ArticleState, expected: bytes | None) -> bytes:
+        """Write ``state`` (the caller holds the object's lock) over whatever checks by
+        runs on the cheap path wrote since ``expected`` was read; returns its bytes."""
+        for _attempt in range(COMMIT_ATTEMPTS):
+            try:
+                replace_state(self.store, state, expected)
+                return state.to_bytes()
+            except Conflict:
+                expected = read_state(self.store, state.id)[1]
+        save_state(self.store, state)
+        return state.to_bytes()
+
     def _current_state(
-        self, object_id: str, loaded: tuple[dict[str, Any], str] | None
+        self,
+        object_id: str,
+        loaded: tuple[dict[str, Any], str] | None,
+        stored: ArticleState | None,
     ) -> ArticleState:
         """The saved state when it matches the object's head, else rebuilt from the object."""
-        state = load_state(self.store, object_id) or ArticleState(id=object_id)
+        state = replace(stored) if stored is not None else ArticleState(id=object_id)
         if loaded is None:
             return ArticleState(id=object_id, checks=state.checks)
         inventory = loaded[0]

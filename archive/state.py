@@ -51,15 +51,30 @@ class ArticleState:
 
 def load_state(store: Store, object_id: str) -> ArticleState | None:
     """The stored state, or None when missing or unreadable (it is only a cache)."""
+    return read_state(store, object_id)[0]
+
+
+def read_state(store: Store, object_id: str) -> tuple[ArticleState | None, bytes | None]:
+    """The stored state (None when missing or unreadable) and the bytes it was read from
+    (None when missing), for a later ``replace_state``."""
     try:
-        state = ArticleState.from_bytes(store.read(state_key(object_id)))
-    except (KeyMissing, ValueError, TypeError):
-        return None
-    return state if state.id == object_id else None
+        raw = store.read(state_key(object_id))
+    except KeyMissing:
+        return None, None
+    try:
+        state = ArticleState.from_bytes(raw)
+    except (ValueError, TypeError):
+        return None, raw
+    return (state if state.id == object_id else None), raw
 
 
 def save_state(store: Store, state: ArticleState) -> None:
     store.put(state_key(state.id), state.to_bytes())
+
+
+def replace_state(store: Store, state: ArticleState, expected: bytes | None) -> None:
+    """Write ``state`` only if the stored bytes are still ``expected``; else ``Conflict``."""
+    store.put_if(state_key(state.id), state.to_bytes(), expected)
 
 
 def all_states(store: Store) -> list[ArticleState]:

@@ -1,20 +1,34 @@
 """Check an archive against its own manifests: every digest recomputed, every rule checked.
 
 Problems are collected, not raised, so one run reports all of them, one line each.
+What a capture killed mid-way leaves in a store with partial commits (S3, where a
+version's keys are written one by one) is a note, not a problem: files in the version
+directory above an object's head, the files of a first version whose object has no root
+inventory yet, or a root sidecar one step behind a root inventory that the head
+version's own inventory and sidecar vouch for. No inventory references these files; the
+next capture of the article removes or repairs them. In a folder archive, published
+whole by a directory exchange, they cannot come from redline and stay problems.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
 from redline.archive import ocfl
 from redline.archive.errors import KeyMissing
 from redline.archive.repository import ARTICLE_JSON, CAPTURE_WARC, Archive
+
+LEFTOVER = "leftover of an interrupted capture; the next capture of this article removes it"
+#: An object root in layout 0003 (three tuples of three hex digits, then the encoded id)
+#: and a version directory below it.
+_VERSION_KEY = re.compile(r"^(.+/[0-9a-f]{3}/[0-9a-f]{3}/[0-9a-f]{3}/[^/]+)/(v[1-9][0-9]*)/")
 
 
 @dataclass
@@ -23,6 +37,7 @@ class VerifyReport:
     versions: int = 0
     files: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sound(self) -> bool:
@@ -45,10 +60,40 @@ def verify_archive(archive: Archive) -> VerifyReport:
         claimed.update(object_keys)
         report.objects += 1
         report.problems.extend(_check_object(archive, root, object_keys, report))
-    for key in keys:
-        if key not in claimed and not key.startswith(prefix + "extensions/"):
+    stray = [k for k in keys if k not in claimed and not k.startswith(prefix + "extensions/")]
+    unfinished: dict[str, int] = {}
+    for key in stray:
+        match = _VERSION_KEY.match(key) if store.partial_commits else None
+        if match and match.group(1).startswith(prefix) and match.group(2) == "v1":
+            unfinished[f"{match.group(1)}/v1/"] = unfinished.get(f"{match.group(1)}/v1/", 0) + 1
+        else:
             report.problems.append(f"{key}: file outside any OCFL object")
+    for directory, count in sorted(unfinished.items()):
+        report.notes.append(f"{directory}: {_files(count)} of a first version, {LEFTOVER}")
     return report
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _leftovers(
+    root: str, keys: list[str], expected: set[str], above: int
+) -> tuple[dict[str, int], list[str]]:
+    """Keys no inventory claims: those in version directories numbered above ``above``
+    (counted per directory), and the rest."""
+    leftovers: dict[str, int] = {}
+    others: list[str] = []
+    for key in keys:
+        if key in expected:
+            continue
+        match = _VERSION_KEY.match(key)
+        if match and match.group(1) == root and ocfl.version_number(match.group(2)) > above:
+            directory = f"{root}/{match.group(2)}/"
+            leftovers[directory] = leftovers.get(directory, 0) + 1
+        else:
+            others.append(key)
+    return leftovers, others
 
 
 def _is_object_namaste(key: str) -> bool:
@@ -75,14 +120,31 @@ def _check_object(
         inv_bytes = store.read(f"{root}/{ocfl.INVENTORY}")
         inventory = ocfl.parse_inventory(inv_bytes)
     except KeyMissing:
-        yield f"{root}: object has no inventory.json"
+        leftovers, others = _leftovers(root, keys, {f"{root}/{ocfl.OBJECT_NAMASTE}"}, 0)
+        if others or not leftovers or not store.partial_commits:
+            yield f"{root}: object has no inventory.json"
+            return
+        count = sum(leftovers.values()) + 1
+        report.notes.append(f"{root}: {_files(count)} of a first version, {LEFTOVER}")
         return
     except ValueError as exc:
         yield f"{root}/{ocfl.INVENTORY}: not a valid inventory ({exc})"
         return
     object_id = inventory["id"]
     where = f"{object_id} ({root})"
-    yield from _check_sidecar(store.read, root, inv_bytes)
+    sidecar_problems = list(_check_sidecar(store.read, root, inv_bytes))
+    if (
+        sidecar_problems
+        and store.partial_commits
+        and _vouched_by_head_version(store.read, root, inventory, inv_bytes)
+    ):
+        report.notes.append(
+            f"{root}/{ocfl.SIDECAR}: one step behind the inventory, which "
+            f"{inventory['head']}/{ocfl.INVENTORY} vouches for (an interrupted capture); "
+            "the next capture or read of this article rewrites it"
+        )
+    else:
+        yield from sidecar_problems
     if f"{ocfl.OCFL_ROOT}/{ocfl.object_path(object_id)}" != root:
         yield f"{where}: object is not where layout {ocfl.LAYOUT_NAME} puts its id"
     expected_keys = {f"{root}/{n}" for n in (ocfl.OBJECT_NAMASTE, ocfl.INVENTORY, ocfl.SIDECAR)}
@@ -124,9 +186,28 @@ def _check_object(
                     json.loads(data)
                 except ValueError:
                     yield f"{where} {path}: not valid JSON"
-    for key in keys:
-        if key not in expected_keys:
-            yield f"{key}: file not in the inventory of {object_id}"
+    leftovers, others = (
+        _leftovers(root, keys, expected_keys, head)
+        if store.partial_commits
+        else ({}, [k for k in keys if k not in expected_keys])
+    )
+    for directory, count in sorted(leftovers.items()):
+        report.notes.append(f"{directory}: {_files(count)} above the head, {LEFTOVER}")
+    for key in others:
+        yield f"{key}: file not in the inventory of {object_id}"
+
+
+def _vouched_by_head_version(
+    read: Callable[[str], bytes], root: str, inventory: dict[str, Any], inv_bytes: bytes
+) -> bool:
+    """Whether the head version's inventory is ``inv_bytes`` and its sidecar matches."""
+    directory = f"{root}/{inventory['head']}"
+    try:
+        if read(f"{directory}/{ocfl.INVENTORY}") != inv_bytes:
+            return False
+    except KeyMissing:
+        return False
+    return not list(_check_sidecar(read, directory, inv_bytes))
 
 
 def _check_sidecar(

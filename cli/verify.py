@@ -16,6 +16,8 @@ def command(archive_path: str) -> None:
     report = verify_archive(open_archive(archive_path))
     for problem in report.problems:
         click.echo(problem)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
     summary = f"{report.objects} objects, {report.versions} versions, {report.files} files checked"
     if report.sound:
         click.echo(f"{summary}: all sound.", err=True)

@@ -87,6 +87,18 @@ class StoreContract:
         other_store.put("shared", b"2")
         assert store.read("shared") == b"2"
 
+    def test_put_if_replaces_only_what_was_read(self, store: Store, other_store: Store) -> None:
+        store.put_if("state/a.json", b"1", None)  # None: only while the key is missing
+        with pytest.raises(Conflict):
+            other_store.put_if("state/a.json", b"2", None)
+        assert other_store.read("state/a.json") == b"1"
+        other_store.put_if("state/a.json", b"2", b"1")
+        with pytest.raises(Conflict):  # this handle last saw b"1"; the key moved on
+            store.put_if("state/a.json", b"3", b"1")
+        assert store.read("state/a.json") == b"2"
+        store.put_if("state/a.json", b"3", b"2")
+        assert other_store.read("state/a.json") == b"3"
+
     def test_commit_object_new_then_next(self, store: Store) -> None:
         i1, i2 = b'{"head":"v1"}\n', b'{"head":"v2"}\n'
         store.commit_object(OBJ, _version(1, i1), _root_files(i1), None)

@@ -3,6 +3,8 @@
 Contract shared by every backend:
 - ``read`` of a missing key raises ``KeyMissing``; other failures raise ``StoreError``.
 - ``put`` replaces a key atomically: readers see the old bytes or the new, never a mix.
+- ``put_if`` replaces a key only while it holds the bytes the caller read (compare and
+  swap), so a run working from stale bytes cannot undo another run's write.
 - ``commit_object`` publishes one OCFL object version so that at no moment does the
   object fail validation: new content files and the version inventory first, then the
   object's root inventory and its sidecar, replaced together. ``expected_head`` is the
@@ -16,12 +18,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 
+from redline.archive.errors import Conflict, KeyMissing
+
 
 class Store(ABC):
     """Bytes by key, plus the one compound write an OCFL object needs."""
 
     #: How the store is named in messages (a path or an s3:// URL).
     location: str
+    #: Whether a commit cut off mid-way can leave part of its keys written (no atomic
+    #: multi-key publish): files above an object's head, or a root sidecar one step
+    #: behind its inventory. Readers then finish or ignore what such a commit left.
+    partial_commits: bool = False
 
     @abstractmethod
     def read(self, key: str) -> bytes:
@@ -38,6 +46,20 @@ class Store(ABC):
     @abstractmethod
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` at ``key``, replacing what was there, atomically."""
+
+    def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
+        """Store ``data`` at ``key`` only if it still holds ``expected`` (``None``: only
+        if the key is missing); otherwise write nothing and raise ``Conflict``.
+
+        Backends make the compare and the write one step; this fallback does not.
+        """
+        try:
+            current: bytes | None = self.read(key)
+        except KeyMissing:
+            current = None
+        if current != expected:
+            raise Conflict(f"{key} in {self.location} was changed by another run")
+        self.put(key, data)
 
     @abstractmethod
     def delete(self, key: str) -> None:

@@ -180,6 +180,20 @@ class LocalStore(Store):
         except OSError as exc:
             raise self._fail(exc, f"write {key}") from exc
 
+    def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
+        # Compare and replace under a lock per key, shared by every put_if of that key.
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        with _FileLock(self.root / LOCK_DIR / "keys" / f"{digest}.lock"):
+            try:
+                current: bytes | None = self._path(key).read_bytes()
+            except FileNotFoundError:
+                current = None
+            except OSError as exc:
+                raise self._fail(exc, f"read {key}") from exc
+            if current != expected:
+                raise Conflict(f"{key} in archive {self.location} was changed by another run")
+            self.put(key, data)
+
     def delete(self, key: str) -> None:
         try:
             self._path(key).unlink()

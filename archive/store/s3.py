@@ -87,6 +87,8 @@ def _code(exc: ClientError) -> str:
 class S3Store(Store):
     """Keys below ``s3://bucket/prefix/``."""
 
+    partial_commits = True
+
     def __init__(
         self,
         url: str,
@@ -210,6 +212,24 @@ class S3Store(Store):
         etag = str(response["ETag"])
         self._seen[key] = (etag, hashlib.sha512(data).hexdigest())
         return etag
+
+    def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
+        """A conditional PUT: If-Match on the ETag of ``expected`` as last read here
+        (read again when this handle has not seen those bytes), or If-None-Match."""
+        if expected is None:
+            self.put(key, data, IfNoneMatch="*")
+            return
+        wanted = hashlib.sha512(expected).hexdigest()
+        seen = self._seen.get(key)
+        if seen is None or seen[1] != wanted:
+            try:
+                self.read(key)
+            except KeyMissing as exc:
+                raise Conflict(f"{key} in {self.location} was removed by another run") from exc
+            seen = self._seen[key]
+            if seen[1] != wanted:
+                raise Conflict(f"{key} in {self.location} was changed by another run")
+        self.put(key, data, IfMatch=seen[0])
 
     def delete(self, key: str) -> None:
         try:
