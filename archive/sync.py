@@ -4,9 +4,9 @@
 
 1. The storage root declaration is copied first when the destination has none.
 2. Each OCFL object in the source (found by its ``0=ocfl_object_1.1``) is compared with
-   the destination's copy by inventory. The destination must hold a prefix of the
-   source's history (same id, the same versions as far as it goes); otherwise the
-   object is reported as diverged and left alone. The versions it lacks are read from
+   the destination's copy by inventory. The two histories must agree as far as both
+   go (same id, the same versions); otherwise the object is reported as diverged and
+   left alone, as is a copy already ahead of its source. The versions it lacks are read from
    the source, every content file checked against the source inventory's digest, and
    published with the destination's ``commit_object``: content and version inventories
    first, the root inventory, its sidecar and the declaration last. A file that fails
@@ -314,8 +314,8 @@ def _sync_object(
     report.leftovers += sum(1 for key in keys if key not in expected)
 
     dst_head, dst_digest, root_current = _destination_head(dst, root, inventory, dst_keys)
-    if dst_head == head and root_current:
-        return object_id, head, None
+    if dst_head > head or (dst_head == head and root_current):
+        return object_id, dst_head, None  # ahead of the source, or already current
 
     # Everything the destination lacks, read from the source and checked.
     new_files: dict[str, bytes] = {}
@@ -405,21 +405,19 @@ def _destination_head(
     except ValueError:
         raise _Skip(f"{where}: the inventory in {dst.location} has no valid head") from None
     ours = inventory["versions"]
-    if head > ocfl.version_number(inventory["head"]):
-        raise _Skip(
-            f"{where}: {dst.location} has {head} versions, the source only "
-            f"{len(ours)}; the archives have diverged; not copied"
-        )
-    for name, version in theirs["versions"].items():
-        if ours.get(name) != version:
+    common = min(head, ocfl.version_number(inventory["head"]))
+    for number in range(1, common + 1):
+        name = ocfl.version_name(number)
+        if ours.get(name) != theirs["versions"].get(name):
             raise _Skip(
                 f"{where}: {name} in {dst.location} differs from the source's {name}; "
                 "the archives have diverged; not copied"
             )
-    for digest, paths in theirs["manifest"].items():
-        if inventory["manifest"].get(digest) != paths:
+    older, newer = (inventory, theirs) if head > common else (theirs, inventory)
+    for digest, paths in older["manifest"].items():
+        if newer["manifest"].get(digest) != paths:
             raise _Skip(
-                f"{where}: the manifests disagree about {digest[:16]}...; "
+                f"{where}: the two manifests disagree about {digest[:16]}...; "
                 "the archives have diverged; not copied"
             )
     missing = [k for k in _expected_keys(root, theirs, head) if k not in dst_keys]
