@@ -452,14 +452,19 @@ def _sync_states(
             continue
         if state_key(state.id) != key or current.get(state.id) != state.head:
             continue  # not this article's, or ahead of (or behind) what was copied
+        theirs: bytes | None = None
         if key in dst_keys:
             try:
-                if dst.read(key) == data:
-                    continue
+                theirs = dst.read(key)
             except KeyMissing:
                 pass
+        if theirs == data:
+            continue
         if not dry_run:
-            dst.put(key, data)
+            try:
+                dst.put_if(key, data, theirs)
+            except Conflict:
+                continue  # a capture in the destination is writing it: its state wins
         dst_keys.add(key)
         done(SyncAction("state", key, 1, len(data), object_id=state.id))
 
