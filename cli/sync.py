@@ -14,6 +14,10 @@ from redline.archive.sync import EmptyStore, SyncAction, sync
 from redline.cli.options import echo_json, json_option
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _same(src: str, dst: str) -> bool:
     if src.startswith("s3://") or dst.startswith("s3://"):
         return src.rstrip("/") == dst.rstrip("/")
@@ -67,11 +71,11 @@ def command(src: str, dst: str, dry_run: bool, endpoint_url: str | None, as_json
         click.echo(f"Error: {error}", err=True)
     if as_json:
         echo_json(report.to_dict())
-    plural = "" if report.objects == 1 else "s"
     click.echo(
-        f"{report.objects} object{plural} checked, {report.unchanged} already current; "
-        f"{verb} {report.versions} versions, {report.files} files, {report.bytes:,} bytes; "
-        f"{report.leftovers} leftovers skipped; {len(report.errors)} errors.",
+        f"{_count(report.objects, 'object')} checked, {report.unchanged} already current; "
+        f"{verb} {_count(report.versions, 'version')}, {_count(report.files, 'file')}, "
+        f"{report.bytes:,} bytes; {_count(report.leftovers, 'leftover')} skipped; "
+        f"{_count(len(report.errors), 'error')}.",
         err=True,
     )
     if report.errors:
