@@ -102,3 +102,78 @@ def test_commit_object_detects_a_moved_head(store: LocalStore) -> None:
         store.commit_object("obj", {"v1/x": b"1"}, {"inventory.json": b"I1"}, None)
     assert store.read("obj/inventory.json") == b"I1"
     assert not store.exists("obj/v2/x")
+
+
+def test_a_repaired_or_removed_file_is_not_undone_by_the_next_commit(store: LocalStore) -> None:
+    import hashlib
+
+    store.commit_object("obj", {"v1/x": b"1", "v1/y": b"y"}, {"inventory.json": b"I1"}, None)
+    store.commit_object(
+        "obj", {"v2/x": b"2"}, {"inventory.json": b"I2"}, hashlib.sha512(b"I1").hexdigest()
+    )
+    # by hand: v1/x replaced by a restored copy (a new inode), v1/y removed, v1/z added
+    live = store.root / "obj" / "v1"
+    (live / "x.restored").write_bytes(b"1-restored")
+    os.replace(live / "x.restored", live / "x")
+    (live / "y").unlink()
+    (live / "z").write_bytes(b"z")
+    store.commit_object(
+        "obj", {"v3/x": b"3"}, {"inventory.json": b"I3"}, hashlib.sha512(b"I2").hexdigest()
+    )
+    assert store.read("obj/v1/x") == b"1-restored"
+    assert not store.exists("obj/v1/y")
+    assert store.read("obj/v1/z") == b"z"
+
+
+def test_objects_created_at_once_under_a_shared_folder(tmp_path: Path) -> None:
+    """Processes creating objects under the same new folders all get there: a run that
+    loses the race to create a folder is told so (Conflict) and succeeds on retry."""
+    from redline.archive.repository import Archive
+
+    archive = tmp_path / "archive"
+    pids = []
+    for n in range(6):
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                a = Archive.open(str(archive), create=True)
+                a.ensure_root()
+                for _attempt in range(5):
+                    try:
+                        a.store.commit_object(
+                            f"ocfl/abc/def/obj{n}", {"v1/x": b"x"}, {"inventory.json": b"I"}, None
+                        )
+                        status = 0
+                        break
+                    except Conflict:
+                        continue
+            finally:
+                os._exit(status)
+        pids.append(pid)
+    statuses = [os.waitpid(pid, 0)[1] for pid in pids]
+    assert statuses == [0] * 6
+    assert sorted(p.name for p in (archive / "ocfl" / "abc" / "def").iterdir()) == [
+        f"obj{n}" for n in range(6)
+    ]
+
+
+def test_captures_into_a_new_archive_at_once(tmp_path: Path, example: dict) -> None:
+    from redline.archive.pipeline import capture_file
+    from redline.archive.repository import Archive
+
+    archive = tmp_path / "archive"
+    pids = []
+    for n in range(4):
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                a = Archive.open(str(archive), create=True)
+                capture_file(a, example["pages"][0], f"https://example.com/story-{n}")
+                status = 0
+            finally:
+                os._exit(status)
+        pids.append(pid)
+    assert [os.waitpid(pid, 0)[1] for pid in pids] == [0] * 4
+    assert len(list((archive / "ocfl").rglob("0=ocfl_object_1.1"))) == 4

@@ -87,8 +87,15 @@ class _FileLock(AbstractLock):
         self._fd: int | None = None
 
     def __enter__(self) -> _FileLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            archive = self.path.parent.parent
+            raise ArchiveError(
+                f"archive {archive} is not writable ({exc.strerror}); "
+                "fix its permissions or choose another folder with --archive"
+            ) from exc
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
@@ -270,7 +277,13 @@ class LocalStore(Store):
         for rel, data in root_files.items():
             _write_file(obj / rel, data)
         top.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(built, top)
+        try:
+            os.rename(built, top)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                # Another run created this folder first: look again, then retry.
+                raise Conflict(f"{top} was created by another run; retry") from exc
+            raise
         _fsync_dir(top.parent)
 
     def _publish_next(
@@ -315,14 +328,15 @@ class LocalStore(Store):
     ) -> None:
         """Make ``shadow`` hold the live object's entries, root files left out.
 
-        Entries appear in the shadow by renaming a complete ``.partial`` tree, so an
-        entry that is there is whole; entries the live object lacks are removed.
+        Entries appear in the shadow by renaming a complete ``.partial`` tree. An entry
+        is kept only when it holds exactly the live entry's files (the same inodes), so
+        a file repaired, removed or added in the live object by hand is never undone.
         """
         shadow.mkdir(parents=True, exist_ok=True)
         for name in os.listdir(shadow):
             path = shadow / name
             keep = name in live and name not in root_files and not name.endswith(".partial")
-            if keep and path.is_dir():
+            if keep and path.is_dir() and _same_tree(target / name, path):
                 continue
             if path.is_dir():
                 shutil.rmtree(path)
@@ -349,6 +363,30 @@ def _by_top_dir(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
             raise StoreError(f"new object files must be inside a version directory, not {rel}")
         grouped.setdefault(top, {})[rest] = data
     return grouped
+
+
+def _tree_inodes(top: Path) -> dict[str, tuple[int, int]] | None:
+    """Relative path → (device, inode) of every file and folder below ``top``."""
+    found: dict[str, tuple[int, int]] = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames:
+            found[os.path.relpath(os.path.join(dirpath, name), top) + "/"] = (0, 0)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return None
+            found[os.path.relpath(path, top)] = (st.st_dev, st.st_ino)
+    return found
+
+
+def _same_tree(live: Path, shadow: Path) -> bool:
+    """Whether ``shadow`` holds hard links to exactly the files of ``live``."""
+    if not live.is_dir():
+        return False
+    a, b = _tree_inodes(live), _tree_inodes(shadow)
+    return a is not None and a == b
 
 
 def _link_tree(source: Path, dest: Path) -> None:
