@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -190,7 +191,37 @@ def parse_inventory(data: bytes) -> dict[str, Any]:
             raise ValueError(f"inventory has no {key!r}")
     if inv["digestAlgorithm"] not in ("sha512", "sha256"):
         raise ValueError(f"unsupported digestAlgorithm {inv['digestAlgorithm']!r}")
+    _check_shape(inv)
     return inv
+
+
+def _is_digest_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(p, str) for p in v)
+        for k, v in value.items()
+    )
+
+
+def _check_shape(inv: dict[str, Any]) -> None:
+    """Raise ValueError unless the inventory has the structure redline relies on."""
+    if not isinstance(inv["id"], str) or not isinstance(inv["versions"], dict):
+        raise ValueError("inventory id or versions malformed")
+    head = inv["head"]
+    if not isinstance(head, str) or not re.fullmatch(r"v[1-9][0-9]*", head):
+        raise ValueError(f"head {head!r} is not a version name")
+    expected = [version_name(n) for n in range(1, version_number(head) + 1)]
+    if sorted(inv["versions"], key=lambda v: (len(v), v)) != expected:
+        raise ValueError(f"versions are not v1 to {head}")
+    if not _is_digest_map(inv["manifest"]):
+        raise ValueError("manifest is malformed")
+    for name, version in inv["versions"].items():
+        if not isinstance(version, dict) or not _is_digest_map(version.get("state")):
+            raise ValueError(f"version {name} has no valid state")
+        if not isinstance(version.get("created"), str):
+            raise ValueError(f"version {name} has no created time")
+        missing = [d for d in version["state"] if d not in inv["manifest"]]
+        if missing:
+            raise ValueError(f"version {name} names content missing from the manifest")
 
 
 def file_in_version(inventory: Mapping[str, Any], number: int, logical: str) -> str | None:
