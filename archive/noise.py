@@ -383,6 +383,17 @@ _NEWSLETTER = re.compile(
 )
 
 
+# Metered-paywall and login prompts ("You have 3 free articles left this month").
+_PAYWALL = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|no)\s+(?:more\s+)?free\s+"
+    r"(?:articles?|stories|reads?|views?)\s+(?:left|remaining)\b"
+    r"|\byou(?:'ve| have)\s+(?:read|used|reached)\b.{0,40}\bfree\s+(?:articles?|stories)\b"
+    r"|\b(?:subscribe|log in|sign in)\b.{0,30}\bto (?:continue|keep) reading\b"
+    r"|^already a subscriber\??",
+    re.I,
+)
+
+
 def is_noise_line(text: str) -> bool:
     """True for a short line that is page furniture, not article text."""
     if not text:
@@ -392,6 +403,6 @@ def is_noise_line(text: str) -> bool:
         return True
     if words <= 16 and _RELATIVE_ANYWHERE.search(text) and _STAMP_LINE.search(text):
         return True
-    if words <= 25 and _NEWSLETTER.search(text):
+    if words <= 25 and (_NEWSLETTER.search(text) or _PAYWALL.search(text)):
         return True
     return False

@@ -22,6 +22,7 @@ the archive's object id:
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from .errors import UsageError
@@ -158,7 +159,8 @@ def _normalize_escapes(text: str, safe: str) -> str:
 
 
 def _normalize_host(hostname: str) -> str:
-    host = hostname.lower().rstrip(".")
+    # One spelling per host: composed Unicode (NFC), lower case, no trailing dot.
+    host = unicodedata.normalize("NFC", hostname).lower().rstrip(".")
     if ":" in host:  # IPv6 literal
         return f"[{host}]"
     labels = []

@@ -180,3 +180,11 @@ def test_moved_paragraph_keeps_the_same_text(base: Article) -> None:
     moved = extract_article(EDITS["moved paragraph"](BASE))
     assert sorted(moved.paragraphs) == sorted(base.paragraphs)
     assert moved.paragraphs != base.paragraphs
+
+
+def test_a_metered_paywall_prompt_is_not_article_text() -> None:
+    from redline.archive.noise import is_noise_line
+
+    assert is_noise_line("You have 3 free articles left this month.")
+    assert is_noise_line("Subscribe to continue reading")
+    assert not is_noise_line("The council had 3 free articles of law left to review on Tuesday.")

@@ -99,3 +99,9 @@ def test_tracking_params() -> None:
     assert not is_tracking_param("id")
     assert not is_tracking_param("ref")
     assert not is_tracking_param("page")
+
+
+def test_a_host_in_decomposed_unicode_is_the_same_article() -> None:
+    assert normalize_url("https://bu\u0308cher.example/a") == normalize_url(
+        "https://bücher.example/a"
+    )
