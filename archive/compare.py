@@ -12,6 +12,8 @@ def parse_version(text: str) -> int:
     try:
         return int(text)
     except ValueError as exc:
+        if text.startswith("-"):
+            raise UsageError(f"no such option: {text}; see redline diff --help") from exc
         raise UsageError(
             f"{text!r} is not a version number; use 1, 2, ... or -1 for the latest"
         ) from exc

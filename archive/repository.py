@@ -20,7 +20,14 @@ from typing import Any
 from redline import __version__
 from redline.archive import ocfl
 from redline.archive.articletext import article_to_text
-from redline.archive.errors import ArchiveError, Conflict, CorruptArchive, KeyMissing, NotFound
+from redline.archive.errors import (
+    ArchiveError,
+    Conflict,
+    CorruptArchive,
+    KeyMissing,
+    NotFound,
+    UsageError,
+)
 from redline.archive.models import Article, Capture, iso
 from redline.archive.state import (
     ArticleState,
@@ -89,6 +96,8 @@ class Archive:
     def open(
         cls, location: str, *, create: bool = False, endpoint_url: str | None = None
     ) -> Archive:
+        if not location.strip():
+            raise UsageError("--archive is empty; give a folder path or s3://BUCKET/PREFIX")
         archive = cls(open_store(location, create=create, endpoint_url=endpoint_url))
         archive._check_is_archive()
         return archive
@@ -104,8 +113,11 @@ class Archive:
     def _check_is_archive(self) -> None:
         if self._has_root():
             return
+        # A storage root declared in part (a first capture into S3, cut off) is fine:
+        # its files are written again, the declaration last.
+        declaration = {f"{ocfl.OCFL_ROOT}/{name}" for name in ocfl.storage_root_files()}
         for key in self.store.list():
-            if not key.startswith(STATE_PREFIX):
+            if not key.startswith(STATE_PREFIX) and key not in declaration:
                 raise ArchiveError(
                     f"{self.location} is not a redline archive (no OCFL storage root in "
                     f"{self.location}/{ocfl.OCFL_ROOT}) and is not empty; "

@@ -42,7 +42,13 @@ from redline.cli.options import (
 )
 @click.option("--url", "page_url", help="The URL the saved page (--html) was captured from.")
 @click.option("--at", "at", help="When the saved page was captured (ISO 8601; default now).")
-@click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a server.")
+@click.option(
+    "--timeout",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds to wait for a server.",
+)
 @max_bytes_option
 @archive_option
 @json_option
@@ -81,9 +87,15 @@ def command(
         if page_url is not None or at is not None:
             raise click.UsageError("--url and --at go with --html FILE")
         urls = tuple(check_http_url(url) for url in urls)  # a typo stops the run first
-        fetcher = Fetcher(timeout=timeout, max_bytes=max_bytes)
         archive = open_archive(archive_path, create=True)
-        outcomes = capture_all(urls, lambda url: capture_url(archive, url, fetcher))
+        with Fetcher(timeout=timeout, max_bytes=max_bytes) as fetcher:
+            failed = sum(
+                _report(outcome, as_json)
+                for outcome in capture_all(urls, lambda url: capture_url(archive, url, fetcher))
+            )
+        if failed:
+            raise click.exceptions.Exit(int(ExitStatus.ERROR))
+        return
     failed = 0
     for outcome in outcomes:
         failed += _report(outcome, as_json)

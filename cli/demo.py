@@ -20,7 +20,8 @@ def command(archive_path: str, color: str) -> None:
     archive = open_archive(archive_path, create=True)
     held = already_captured(archive, example)
     if held:
-        click.echo(f"{archive_path} already holds {held} versions of {example.url}.", err=True)
+        plural = "version" if held == 1 else "versions"
+        click.echo(f"{archive_path} already holds {held} {plural} of {example.url}.", err=True)
     else:
         click.echo(
             f"Capturing {len(example.captures)} saved versions of {example.url}\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -39,8 +40,10 @@ class RedlineGroup(click.Group):
             click.echo("Interrupted.", err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
         except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(int(ExitStatus.ERROR))
+            # The reader went away (``| head``): stop quietly, as a pipe expects.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(int(ExitStatus.OK))
         except Exception as exc:
             if ctx.params.get("traceback"):
                 raise
