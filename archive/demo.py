@@ -20,16 +20,22 @@ class Example:
     url: str
     captures: list[dict[str, str]]
     silent_edit: tuple[int, int]
+    versions: int  # how many versions the captures make
 
 
 def load_example(folder: Path = EXAMPLE_DIR) -> Example:
     data = json.loads((folder / "example.json").read_text(encoding="utf-8"))
     a, b = data["silent_edit"]
-    return Example(url=data["url"], captures=data["captures"], silent_edit=(a, b))
+    return Example(
+        url=data["url"], captures=data["captures"], silent_edit=(a, b), versions=data["versions"]
+    )
 
 
 def already_captured(archive: Archive, example: Example) -> int:
-    """How many versions of the example the archive holds (0 when none)."""
+    """How many versions of the example the archive holds (0 when none).
+
+    A run cut short holds fewer than ``example.versions``; capturing again completes it
+    (the pages already stored are found unchanged)."""
     try:
         return len(archive.versions(archive.resolve(example.url)))
     except NotFound:

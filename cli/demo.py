@@ -19,6 +19,7 @@ def command(archive_path: str, color: str) -> None:
     example = load_example()
     archive = open_archive(archive_path, create=True)
     held = already_captured(archive, example)
+    held = held if held >= example.versions else 0
     if held:
         plural = "version" if held == 1 else "versions"
         click.echo(f"{archive_path} already holds {held} {plural} of {example.url}.", err=True)
