@@ -52,6 +52,13 @@ def verify_archive(archive: Archive) -> VerifyReport:
     if not keys:
         report.problems.append(f"{archive.location}: no OCFL storage root ({prefix} is empty)")
         return report
+    root_keys = {prefix + name for name in ocfl.storage_root_files()}
+    if store.partial_commits and set(keys) < root_keys and prefix + ocfl.ROOT_NAMASTE not in keys:
+        report.notes.append(
+            f"{prefix}: {_files(len(keys))} of a storage root declaration, "
+            "leftover of an interrupted capture; the next capture completes it"
+        )
+        return report
     _check_root(archive, set(keys), report)
     roots = sorted(k[: -len(ocfl.OBJECT_NAMASTE) - 1] for k in keys if _is_object_namaste(k))
     claimed: set[str] = {prefix + name for name in ocfl.storage_root_files()}

@@ -62,17 +62,25 @@ def parse_s3_url(url: str) -> tuple[str, str]:
     return bucket, f"{prefix}/" if prefix else ""
 
 
-def make_client(endpoint_url: str | None) -> Any:
-    """An S3 client from boto3's standard credential chain, with retries and backoff."""
+def make_client(endpoint_url: str | None, session: Any = None) -> Any:
+    """An S3 client from boto3's standard credential chain, with retries and backoff.
+
+    Six attempts in botocore's standard retry mode, unless ``AWS_MAX_ATTEMPTS`` says
+    otherwise (boto3's own setting, read by botocore when the config leaves it out).
+    """
+    retries: dict[str, Any] = {"mode": "standard"}
+    if not os.environ.get("AWS_MAX_ATTEMPTS"):
+        retries["max_attempts"] = 6
     config = Config(
-        retries={"mode": "standard", "max_attempts": 6},
+        retries=retries,  # type: ignore[arg-type]
         connect_timeout=10,
         read_timeout=60,
         request_checksum_calculation="when_required",
         response_checksum_validation="when_supported",
         s3={"addressing_style": "path"} if endpoint_url else None,
     )
-    return boto3.session.Session().client("s3", endpoint_url=endpoint_url, config=config)
+    session = session or boto3.session.Session()
+    return session.client("s3", endpoint_url=endpoint_url, config=config)
 
 
 def _sha256_b64(data: bytes) -> str:

@@ -91,6 +91,7 @@ class SeaweedS3:
     secret_key: str = SECRET_KEY
     region: str = REGION
     buckets: list[str] = field(default_factory=list)
+    _client: Any = field(default=None, repr=False)
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -115,12 +116,19 @@ class SeaweedS3:
         return values
 
     def client(self, endpoint_url: str | None = None, **config: Any) -> Any:
-        """A boto3 S3 client for this server (or for a proxy in front of it)."""
-        return boto3.session.Session(**self.credentials).client(
+        """A boto3 S3 client for this server (or for a proxy in front of it); without
+        arguments, one shared client (making a client takes a noticeable fraction of a
+        second)."""
+        if endpoint_url is None and not config and self._client is not None:
+            return self._client
+        client = boto3.session.Session(**self.credentials).client(
             "s3",
             endpoint_url=endpoint_url or self.endpoint_url,
             config=Config(s3={"addressing_style": "path"}, **config),
         )
+        if endpoint_url is None and not config:
+            self._client = client
+        return client
 
     def new_bucket(self, stem: str = "redline") -> str:
         """Create a bucket no other test uses and return its name."""
