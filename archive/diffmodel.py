@@ -18,7 +18,17 @@ from redline.archive.worddiff import (
 )
 
 # The fields a diff covers, in the order they are shown.
-DIFF_FIELDS = ("title", "subtitle", "byline", "published", "modified", "body", "corrections")
+DIFF_FIELDS = (
+    "title",
+    "subtitle",
+    "byline",
+    "published",
+    "modified",
+    "canonical_url",
+    "language",
+    "body",
+    "corrections",
+)
 
 FIELD_LABELS = {
     "title": "Title",
@@ -26,6 +36,8 @@ FIELD_LABELS = {
     "byline": "Byline",
     "published": "Published",
     "modified": "Modified",
+    "canonical_url": "Canonical URL",
+    "language": "Language",
     "body": "Body",
     "corrections": "Corrections",
 }
@@ -106,6 +118,8 @@ class ArticleDiff:
     modified: Ops = ()
     body: Ops = ()
     corrections: Ops = ()
+    canonical_url: Ops = ()
+    language: Ops = ()
     inserted_words: int = 0
     deleted_words: int = 0
     changed: bool = False

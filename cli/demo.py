@@ -40,4 +40,4 @@ def command(archive_path: str, color: str) -> None:
     click.echo(f"\nThe silent edit, version {a} -> {b} (redline diff URL {a} {b}):\n")
     report = compare(archive, example.url, a, b)
     colored = use_color(color)
-    click.echo(render_text(report, color=colored), nl=False, color=colored)
+    click.echo(render_text(report, color=colored, context=1), nl=False, color=colored)

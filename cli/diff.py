@@ -28,10 +28,23 @@ from redline.cli.options import archive_option, color_option, open_archive, use_
     show_default=True,
     help="Output format: text, GitHub Markdown, one self-contained HTML page, or JSON.",
 )
+@click.option(
+    "--context",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 1000),
+    help="Unchanged paragraphs to show around each change (text format).",
+)
 @color_option
 @archive_option
 def command(
-    url: str, a: str | None, b: str | None, fmt: str, color: str, archive_path: str
+    url: str,
+    a: str | None,
+    b: str | None,
+    fmt: str,
+    context: int,
+    color: str,
+    archive_path: str,
 ) -> None:
     """Show the word-level changes from version A to B (default: previous to latest).
 
@@ -51,4 +64,4 @@ def command(
         click.echo(render_html(report), nl=False)
     else:
         colored = use_color(color)
-        click.echo(render_text(report, color=colored), nl=False, color=colored)
+        click.echo(render_text(report, color=colored, context=context), nl=False, color=colored)

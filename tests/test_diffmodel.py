@@ -99,7 +99,15 @@ def test_unchanged_article() -> None:
     assert set(diff.fields()) == set(DIFF_FIELDS)
 
 
-def test_extractor_and_other_fields_do_not_count() -> None:
-    old = Article(title="Same", extractor="a", language="en", canonical_url="https://a/")
-    new = Article(title="Same", extractor="b", language="fr", canonical_url="https://b/")
-    assert diff_articles(old, new) == ArticleDiff(title=(("=", "Same"),))
+def test_the_extractor_does_not_count() -> None:
+    old = Article(title="Same", extractor="a", language="en")
+    new = Article(title="Same", extractor="b", language="en")
+    assert diff_articles(old, new) == ArticleDiff(title=(("=", "Same"),), language=(("=", "en"),))
+
+
+def test_canonical_url_and_language_are_fields_of_their_own() -> None:
+    # A version is stored when either changes, so the diff must show it.
+    old = Article(title="Same", language="en", canonical_url="https://a.example/x")
+    new = Article(title="Same", language="fr", canonical_url="https://a.example/y")
+    diff = diff_articles(old, new)
+    assert diff.changed and diff.changed_fields() == ["canonical_url", "language"]
