@@ -469,11 +469,11 @@ def test_corrupted_inventory(
     url, pages, times = example["url"], example["pages"], example["times"]
     _corrupt(_object_root(archive_dir), how)
     before = tree(archive_dir)
-    # A changed page and an unchanged one: neither may write anything.
-    for page, at in ((pages[3], times[3]), (pages[2], times[3])):
-        result = redline("capture", "--html", str(page), "--url", url, "--at", at)
-        line = error_line(result, url, "redline verify")
-        assert "corrupt" in line or "does not match" in line, line
+    # A changed page must not be written on top of a corrupted object.
+    result = redline("capture", "--html", str(pages[3]), "--url", url, "--at", times[3])
+    line = error_line(result, url, "redline verify")
+    assert "corrupt" in line or "does not match" in line, line
+    assert tree(archive_dir) == before
     for args in (["log", url], ["show", url], ["show", url, "-v", "1"], ["diff", url]):
         line = error_line(redline(*args), url, "redline verify", status=4)
         assert "corrupt" in line or "does not match" in line, line
@@ -482,6 +482,12 @@ def test_corrupted_inventory(
     assert checked.stdout.strip(), "verify names each problem on stdout"
     assert "problems" in checked.stderr and checked.stderr.count("\n") == 1
     assert tree(archive_dir) == before
+    # An unchanged check reads only the article's state (it must stay cheap, see the S3
+    # request count): it stores nothing in the OCFL root and records the check time.
+    again = redline("capture", "--html", str(pages[2]), "--url", url, "--at", times[3], "--json")
+    assert again.exit_code == 0 and '"unchanged"' in again.stdout
+    ocfl_before = {k: v for k, v in before.items() if k.startswith("ocfl/")}
+    assert {k: v for k, v in tree(archive_dir).items() if k.startswith("ocfl/")} == ocfl_before
 
 
 def test_corrupted_content_file(
