@@ -12,7 +12,11 @@ import pytest
 from tests.support.http_server import LocalHTTPServer
 
 # One SeaweedFS S3 server per session, ``seaweed``, and ``s3_env`` (tests/support/seaweed.py).
-from tests.support.seaweed import s3_env, seaweed  # noqa: F401 - fixtures registered by import
+from tests.support.seaweed import (  # noqa: F401 - fixtures registered by import
+    _drop_s3_buckets,
+    s3_env,
+    seaweed,
+)
 
 
 @pytest.fixture

@@ -137,6 +137,17 @@ class SeaweedS3:
         self.buckets.append(name)
         return name
 
+    def drop_buckets(self) -> None:
+        """Empty and remove the buckets ``new_bucket`` made (each bucket is a collection
+        of volumes in SeaweedFS; dropping them keeps the server from running out)."""
+        client = self.client()
+        while self.buckets:
+            bucket = self.buckets.pop()
+            with suppress(ClientError):
+                for key in self.keys(bucket):
+                    client.delete_object(Bucket=bucket, Key=key)
+                client.delete_bucket(Bucket=bucket)
+
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
         """Every key in ``bucket`` under ``prefix``, sorted."""
         out: list[str] = []
@@ -216,7 +227,7 @@ def run_seaweed(weed: str, workdir: Path) -> Iterator[SeaweedS3]:
         "-s3",
         *(f"-{flag}={port}" for flag, port in ports.items()),
         "-master.volumeSizeLimitMB=32",
-        "-volume.max=100",
+        "-volume.max=400",
         "-s3.autoCreateBucket=false",
         f"-s3.config={_s3_config(workdir / 's3.json')}",
     ]
@@ -251,6 +262,17 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
         pytest.skip(message)
     with run_seaweed(weed, tmp_path_factory.mktemp("seaweedfs")) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _drop_s3_buckets(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test that used the S3 server, remove the buckets it made."""
+    if "seaweed" not in request.fixturenames:
+        yield
+        return
+    server: SeaweedS3 = request.getfixturevalue("seaweed")
+    yield
+    server.drop_buckets()
 
 
 @pytest.fixture
