@@ -215,8 +215,9 @@ class Archive:
         object_id = normalize_url(url)
         if load_state(self.store, object_id) is not None or self.load_inventory(object_id):
             return object_id
-        for state in all_states(self.store):
-            if state.canonical_url and normalize_url(state.canonical_url) == object_id:
+        for state in self._states():
+            known = [*state.canonical_urls, state.canonical_url]
+            if any(c and normalize_url(c) == object_id for c in known):
                 return state.id
         raise NotFound(self._not_found(url))
 
@@ -262,9 +263,34 @@ class Archive:
         except (ValueError, TypeError) as exc:
             raise CorruptArchive(f"article.json of {object_id} v{number} is unreadable") from exc
 
+    def _states(self) -> list[ArticleState]:
+        """Every article's state; rebuilt from the OCFL objects when it was lost (the
+        state folder is a cache: an archive restored from its ``ocfl/`` root alone still
+        lists its articles)."""
+        states = all_states(self.store)
+        if states or not self._has_root():
+            return states
+        for key in self.store.list(f"{ocfl.OCFL_ROOT}/"):
+            if not key.endswith("/" + ocfl.OBJECT_NAMASTE):
+                continue
+            try:
+                data = self.store.read(key[: -len(ocfl.OBJECT_NAMASTE)] + ocfl.INVENTORY)
+                object_id = ocfl.parse_inventory(data)["id"]
+                loaded = self.load_inventory(object_id)
+            except (KeyMissing, ValueError, CorruptArchive):
+                continue  # redline verify reports it
+            state = self._current_state(object_id, loaded, None)
+            state.last_checked = state.last_changed
+            try:
+                save_state(self.store, state)
+            except ArchiveError:
+                pass  # a read-only archive still lists its articles
+            states.append(state)
+        return states
+
     def summaries(self) -> list[ArticleSummary]:
         out = []
-        for state in all_states(self.store):
+        for state in self._states():
             out.append(
                 ArticleSummary(
                     url=state.id,
@@ -326,6 +352,8 @@ class Archive:
                 state.fingerprint = fingerprint
                 state.title = article.title
                 state.canonical_url = article.canonical_url
+                if article.canonical_url and article.canonical_url not in state.canonical_urls:
+                    state.canonical_urls = [*state.canonical_urls, article.canonical_url]
                 state.first_captured = state.first_captured or captured_at
                 state.last_changed = captured_at
                 state.last_checked = captured_at
@@ -342,7 +370,8 @@ class Archive:
     def _note_unchanged(
         self, state: ArticleState, captured_at: str, raw: bytes | None, *, retry: bool
     ) -> RecordResult:
-        state.last_checked = captured_at
+        # A check of an older capture (a WARC ingested late) never moves time back.
+        state.last_checked = max(state.last_checked or captured_at, captured_at)
         state.unchanged_since = state.unchanged_since or state.last_changed
         state.checks += 1
         if retry:
@@ -383,6 +412,8 @@ class Archive:
         state.fingerprint = article_fingerprint(article)
         state.title = article.title
         state.canonical_url = article.canonical_url
+        if article.canonical_url and article.canonical_url not in state.canonical_urls:
+            state.canonical_urls = [*state.canonical_urls, article.canonical_url]
         state.first_captured = versions["v1"]["created"]
         state.last_changed = versions[inventory["head"]]["created"]
         return state
@@ -397,3 +428,4 @@ class Archive:
             CAPTURE_WARC: capture_to_warc(capture),
             CAPTURE_JSON: ocfl.dump_json(provenance(capture, user_agent=capture.user_agent)),
         }
+

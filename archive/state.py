@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from redline.archive.errors import KeyMissing
 from redline.archive.store.base import Store
@@ -36,8 +35,8 @@ class ArticleState:
     last_checked: str | None = None
     unchanged_since: str | None = None
     checks: int = 0
-    body_sha256: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Every canonical URL the page has given, so either finds the article.
+    canonical_urls: list[str] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
         return (json.dumps(asdict(self), indent=2, sort_keys=True) + "\n").encode()

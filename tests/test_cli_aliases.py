@@ -48,3 +48,42 @@ def test_unchanged_checks_are_recorded_outside_the_ocfl_root(
     assert sorted(p for p in (archive_dir / "ocfl").rglob("*")) == before
     [entry] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
     assert entry["last_checked"] == times[1] and entry["last_changed"] == times[0]
+
+
+def test_an_earlier_canonical_url_still_finds_the_article(
+    redline: Run, example: dict, tmp_path: Path
+) -> None:
+    url, pages, times = example["url"], example["pages"], example["times"]
+    redline("capture", "--html", str(pages[0]), "--url", url, "--at", times[0])
+    moved = tmp_path / "moved.html"
+    moved.write_text(pages[2].read_text().replace(CANONICAL, "https://other.example/renamed"))
+    redline("capture", "--html", str(moved), "--url", url, "--at", times[2])
+    for alias in ("https://other.example/renamed", CANONICAL):
+        lines = redline("log", alias, "--json").stdout.splitlines()
+        assert len(lines) == 2, alias
+
+
+def test_a_late_older_capture_never_moves_check_times_back(
+    redline: Run, example: dict, archive_dir: Path
+) -> None:
+    # Versions are numbered in the order they are stored; each keeps its capture time.
+    url, pages = example["url"], example["pages"]
+    redline("capture", "--html", str(pages[0]), "--url", url, "--at", "2026-03-14T10:00:00Z")
+    late = redline(
+        "capture", "--html", str(pages[1]), "--url", url, "--at", "2026-03-14T08:00:00Z"
+    )
+    assert late.exit_code == 0 and '"unchanged"' not in late.stdout
+    [entry] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
+    assert entry["last_checked"] == "2026-03-14T10:00:00Z"
+
+
+def test_list_rebuilds_a_lost_state_folder(redline: Run, example: dict, archive_dir: Path) -> None:
+    import shutil
+
+    url, pages, times = example["url"], example["pages"], example["times"]
+    for i in (0, 2):
+        redline("capture", "--html", str(pages[i]), "--url", url, "--at", times[i])
+    shutil.rmtree(archive_dir / "state")
+    [entry] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
+    assert entry["url"] == url and entry["versions"] == 2
+    assert redline("log", CANONICAL).exit_code == 0
