@@ -46,7 +46,11 @@ def render_text(report: DiffReport, color: bool, context: int = 1) -> str:
     one in the body and corrections (0 for the changed paragraphs only).
     """
     context = max(0, context)
-    lines = [_header(report, color), ""]
+    lines = [_header(report, color)]
+    verdict = _verdict(report, color)
+    if verdict:
+        lines.append(verdict)
+    lines.append("")
     diff = report.diff
     if not diff.changed:
         lines.append("No changes in the article.")
@@ -76,6 +80,18 @@ def _ref(ref: VersionRef) -> str:
 
 def _header(report: DiffReport, color: bool) -> str:
     text = f"{report.url}: {_ref(report.from_ref)} → {_ref(report.to_ref)}"
+    return BOLD + text + RESET if color else text
+
+
+def _verdict(report: DiffReport, color: bool) -> str:
+    """One line: severity, stealth flag and reasons, e.g.
+    ``Severity: major, STEALTH EDIT (number changed: 12 → 9; quote changed)``."""
+    sig = report.significance
+    if sig is None or sig.severity == "none":
+        return ""
+    flag = ", STEALTH EDIT: the page did not admit it" if sig.stealth else ""
+    reasons = "; ".join(sig.reasons[:4]) + ("; …" if len(sig.reasons) > 4 else "")
+    text = f"Severity: {sig.severity}{flag}" + (f" ({reasons})" if reasons else "")
     return BOLD + text + RESET if color else text
 
 

@@ -18,9 +18,16 @@ def command(archive_path: str) -> None:
         click.echo(problem)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
-    summary = f"{report.objects} objects, {report.versions} versions, {report.files} files checked"
+    summary = (
+        f"{_count(report.objects, 'object')}, {_count(report.versions, 'version')}, "
+        f"{_count(report.files, 'file')} checked"
+    )
     if report.sound:
         click.echo(f"{summary}: all sound.", err=True)
         return
-    click.echo(f"{summary}: {len(report.problems)} problems.", err=True)
+    click.echo(f"{summary}: {_count(len(report.problems), 'problem')}.", err=True)
     raise click.exceptions.Exit(int(ExitStatus.INTEGRITY))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

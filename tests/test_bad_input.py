@@ -480,7 +480,7 @@ def test_corrupted_inventory(
     checked = redline("verify")
     assert checked.exit_code == 4 and "Traceback" not in checked.stdout + checked.stderr
     assert checked.stdout.strip(), "verify names each problem on stdout"
-    assert "problems" in checked.stderr and checked.stderr.count("\n") == 1
+    assert "problem" in checked.stderr and checked.stderr.count("\n") == 1
     assert tree(archive_dir) == before
     # An unchanged check reads only the article's state (it must stay cheap, see the S3
     # request count): it stores nothing in the OCFL root and records the check time.
