@@ -462,7 +462,7 @@ def test_verify_names_the_corrupt_object_version_and_file(
     assert checked.exit_code == 4
     [line] = checked.stdout.splitlines()
     assert article in line and "v1/content/article.txt" in line and "sha512" in line, line
-    assert "1 problems" in checked.stderr
+    assert "1 problem." in checked.stderr
 
 
 # -- an unchanged check is cheap ------------------------------------------------------------------
