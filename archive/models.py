@@ -64,17 +64,6 @@ class Capture:
         return self.header("Content-Type")
 
 
-ARTICLE_FIELDS = (
-    "title",
-    "subtitle",
-    "byline",
-    "published",
-    "modified",
-    "canonical_url",
-    "language",
-)
-
-
 @dataclass(frozen=True)
 class Article:
     """What a page says: the fields redline versions and diffs.
@@ -100,6 +89,22 @@ class Article:
     def body(self) -> str:
         """The paragraphs joined by blank lines."""
         return "\n\n".join(self.paragraphs)
+
+    def to_record(self) -> dict[str, Any]:
+        """The article as ``extract --json`` and ``show --json`` print it: the fields,
+        ``body`` (paragraphs joined by blank lines) and the paragraphs; None for missing."""
+        return {
+            "title": self.title,
+            "byline": self.byline,
+            "published": self.published,
+            "modified": self.modified,
+            "body": self.body,
+            "paragraphs": list(self.paragraphs),
+            "subtitle": self.subtitle,
+            "canonical_url": self.canonical_url,
+            "language": self.language,
+            "corrections": list(self.corrections),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

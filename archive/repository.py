@@ -83,6 +83,20 @@ class ArticleSummary:
     first_captured: str | None
     last_changed: str | None
     last_checked: str | None
+    unchanged_since: str | None = None
+    checks: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "versions": self.versions,
+            "first_captured": self.first_captured,
+            "last_changed": self.last_changed,
+            "last_checked": self.last_checked,
+            "unchanged_since": self.unchanged_since,
+            "checks": self.checks,
+        }
 
 
 class Archive:
@@ -229,6 +243,9 @@ class Archive:
             out.append(VersionInfo(number, version["created"], version["message"]))
         return sorted(out, key=lambda v: v.number)
 
+    def version_info(self, object_id: str, number: int) -> VersionInfo:
+        return self.versions(object_id)[number - 1]
+
     def pick_version(self, object_id: str, number: int | None) -> int:
         """A version number from a user's N (1-based; negative counts back from latest)."""
         head = len(self.versions(object_id))
@@ -299,6 +316,8 @@ class Archive:
                     first_captured=state.first_captured,
                     last_changed=state.last_changed,
                     last_checked=state.last_checked,
+                    unchanged_since=state.unchanged_since,
+                    checks=state.checks,
                 )
             )
         return sorted(out, key=lambda s: s.url)

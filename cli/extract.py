@@ -30,26 +30,7 @@ def command(files: tuple[Path, ...], page_url: str | None, max_bytes: int, as_js
             failed += 1
             continue
         if as_json:
-            data = {"file": str(path), **article.to_dict(), "body": article.body}
-            data.pop("extractor", None)
-            echo_json(
-                {
-                    key: data.get(key)
-                    for key in (
-                        "file",
-                        "title",
-                        "byline",
-                        "published",
-                        "modified",
-                        "body",
-                        "paragraphs",
-                        "subtitle",
-                        "canonical_url",
-                        "language",
-                        "corrections",
-                    )
-                }
-            )
+            echo_json({"file": str(path), **article.to_record()})
         else:
             if len(files) > 1:
                 click.echo(f"{'' if index == 0 else chr(10)}==> {path} <==")

@@ -15,16 +15,7 @@ def command(archive_path: str, as_json: bool) -> None:
     summaries = open_archive(archive_path).summaries()
     for s in summaries:
         if as_json:
-            echo_json(
-                {
-                    "url": s.url,
-                    "title": s.title,
-                    "versions": s.versions,
-                    "first_captured": s.first_captured,
-                    "last_changed": s.last_changed,
-                    "last_checked": s.last_checked,
-                }
-            )
+            echo_json(s.to_dict())
         else:
             plural = "version" if s.versions == 1 else "versions"
             click.echo(f"{s.versions:>3} {plural:<8}  {s.last_checked}  {s.url}")

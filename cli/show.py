@@ -19,12 +19,17 @@ def command(url: str, version: int | None, archive_path: str, as_json: bool) -> 
     object_id = archive.resolve(url)
     number = archive.pick_version(object_id, version)
     article = archive.article(object_id, number)
-    info = archive.versions(object_id)[number - 1]
+    info = archive.version_info(object_id, number)
     if as_json:
-        data = {"url": object_id, "version": number, "captured_at": info.created}
-        data.update(article.to_dict())
-        data["body"] = article.body
-        echo_json(data)
+        echo_json(
+            {
+                "url": object_id,
+                "version": number,
+                "captured_at": info.created,
+                **article.to_record(),
+                "extractor": article.extractor,
+            }
+        )
     else:
         click.echo(f"# {object_id} — version {number}, captured {info.created}\n")
         click.echo(article_to_text(article), nl=False)
