@@ -21,6 +21,11 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+def one_line(text: object) -> str:
+    """``text`` with every run of whitespace, newlines included, made one space."""
+    return " ".join(str(text).split())
+
+
 class RedlineError(Exception):
     """Base class: a failure with a one-line message for a person."""
 

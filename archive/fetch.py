@@ -53,7 +53,7 @@ from urllib3.util import parse_url
 
 from redline import __version__
 
-from .errors import FetchError, InputError, UsageError
+from .errors import FetchError, InputError, UsageError, one_line
 from .models import Capture, Redirect, utc_now
 from .urls import DEFAULT_PORTS, check_http_url, url_problem
 
@@ -85,10 +85,6 @@ _READ_SIZE = 64 * 1024
 
 
 # -- helpers shared by fetching and file reading --------------------------------------
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def _size(n: int) -> str:
@@ -381,7 +377,7 @@ class Fetcher:
         try:
             parsed = parse_url(url)
         except LocationParseError as exc:
-            raise FetchError(f"{url!r} is not a valid URL ({_one_line(str(exc))})") from None
+            raise FetchError(f"{url!r} is not a valid URL ({one_line(str(exc))})") from None
         host = parsed.host or ""
         if parsed.port is not None and parsed.port != DEFAULT_PORTS.get(parsed.scheme or ""):
             host = f"{host}:{parsed.port}"
@@ -602,10 +598,10 @@ def _is_dns_failure(exc: BaseException) -> bool:
 def _tls_reason(exc: BaseException) -> str:
     for err in _chain(exc):
         if isinstance(err, ssl.SSLCertVerificationError):
-            return _one_line(err.verify_message or "certificate verify failed")
+            return one_line(err.verify_message or "certificate verify failed")
         if isinstance(err, ssl.SSLError) and err.reason:
             return str(err.reason).replace("_", " ").lower()
-    return _one_line(str(exc)).split(": ")[-1][:200]
+    return one_line(str(exc)).split(": ")[-1][:200]
 
 
 def _connect_reason(exc: BaseException) -> str:
@@ -616,7 +612,7 @@ def _connect_reason(exc: BaseException) -> str:
             return "no route to host" if err.errno == errno.EHOSTUNREACH else "network unreachable"
         if isinstance(err, OSError) and err.strerror:
             return err.strerror.lower()
-    return _one_line(str(exc)).split(": ")[-1][:200]
+    return one_line(str(exc)).split(": ")[-1][:200]
 
 
 def _broken_reason(exc: BaseException) -> str:
@@ -635,7 +631,7 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
     except FetchError:
         raise
     except LocationParseError as exc:
-        raise FetchError(f"{url!r} is not a valid URL ({_one_line(str(exc))})") from None
+        raise FetchError(f"{url!r} is not a valid URL ({one_line(str(exc))})") from None
     except NewConnectionError as exc:
         if _is_dns_failure(exc):
             raise FetchError(
@@ -670,7 +666,7 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
                 f"cannot find host {host} (DNS lookup failed); "
                 "check the spelling of the URL or your network"
             ) from None
-        raise FetchError(f"cannot fetch {url} ({_one_line(str(exc))[:200]})") from None
+        raise FetchError(f"cannot fetch {url} ({one_line(str(exc))[:200]})") from None
     except OSError as exc:
         raise FetchError(
             f"cannot reach {host} ({_connect_reason(exc)}); check the URL or your network"

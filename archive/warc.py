@@ -53,7 +53,7 @@ from warcio.warcwriter import WARCWriter
 
 from redline import __version__
 
-from .errors import InputError
+from .errors import InputError, one_line
 from .fetch import (
     DEFAULT_MAX_BYTES,
     BodyTooLarge,
@@ -202,10 +202,6 @@ def capture_to_warc(capture: Capture) -> bytes:
 
 
 # -- reading ---------------------------------------------------------------------------
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def _target_uri(record: Any) -> str:
@@ -361,7 +357,7 @@ class _Reader:
         except (zlib.error, ValueError) as exc:
             raise InputError(
                 f"{self.name}: the page for {uri} has a corrupt or unknown "
-                f"{encoding!r} body ({_one_line(str(exc))}); the WARC may be damaged"
+                f"{encoding!r} body ({one_line(str(exc))}); the WARC may be damaged"
             ) from None
 
     def resource(self, record: Any) -> Capture | None:
@@ -386,7 +382,7 @@ class _Reader:
 
 
 def _not_a_warc(name: str, exc: BaseException) -> InputError:
-    detail = _one_line(str(exc))[:120]
+    detail = one_line(str(exc))[:120]
     detail = re.sub(r"\s*This file is probably.*", "", detail)
     return InputError(
         f"{name} is not a readable WARC file ({detail or type(exc).__name__}); "
@@ -432,7 +428,7 @@ def captures_from_warc(
     except FileNotFoundError:
         raise InputError(f"no such file: {name}; check the path") from None
     except OSError as exc:
-        raise InputError(f"cannot read {name} ({_one_line(str(exc))}); check the path") from None
+        raise InputError(f"cannot read {name} ({one_line(str(exc))}); check the path") from None
     if path.is_dir():
         raise InputError(f"{name} is a directory; give a .warc or .warc.gz file")
     if size == 0:
