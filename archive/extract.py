@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
+from configparser import ConfigParser
 
 import trafilatura
 from bs4 import BeautifulSoup
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+from trafilatura.settings import use_config
 
 from redline import __version__
 
@@ -137,10 +139,23 @@ def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
     return found
 
 
+def _trafilatura_config() -> ConfigParser:
+    config = use_config()
+    # trafilatura's own fallback for bodies under 250 characters returns the whole page
+    # as one paragraph (headline, byline and "Updated 5 minutes ago" included). Short
+    # articles, and articles in scripts written without spaces, are often that short.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "80")
+    return config
+
+
+_CONFIG = _trafilatura_config()
+
+
 def _run_trafilatura(root: HtmlElement, url: str | None, favor_recall: bool) -> list[str]:
     document = trafilatura.bare_extraction(
         copy.deepcopy(root),
         url=url,
+        config=_CONFIG,
         include_comments=False,
         include_tables=True,
         include_images=False,

@@ -188,3 +188,32 @@ def test_a_metered_paywall_prompt_is_not_article_text() -> None:
     assert is_noise_line("You have 3 free articles left this month.")
     assert is_noise_line("Subscribe to continue reading")
     assert not is_noise_line("The council had 3 free articles of law left to review on Tuesday.")
+
+
+def _short_japanese_page(minutes: int, views: int) -> str:
+    body = [
+        "東京都は火曜日、新しい防災計画を発表した。計画では避難所の数を二倍に増やす。",
+        "都の担当者によると、予算は約三千億円に上る見込みだ。財源の確保が課題だ。",
+        "知事は記者会見で「都民の命を守るために全力を尽くす」と述べた。",
+        "計画は来年四月から段階的に実施される予定だ。",
+    ]
+    paragraphs = "\n".join(f"<p>{text}</p>" for text in body)
+    return f"""<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">
+<title>東京都、新防災計画を発表 | 東都新聞</title></head><body>
+<header><a href="/">東都新聞</a><nav><a href="/news">ニュース</a></nav></header>
+<main><article><h1>東京都、新防災計画を発表</h1>
+<div class="byline">By Jane Roe <span>Updated {minutes} minutes ago</span>
+<span>{views} views</span></div>
+{paragraphs}
+</article></main><footer>© 東都新聞</footer></body></html>"""
+
+
+def test_a_short_article_keeps_its_paragraphs_and_drops_the_furniture() -> None:
+    # Under 250 characters, trafilatura's own fallback would return the whole page as
+    # one paragraph, "Updated 5 minutes ago" and the view count included.
+    from redline.archive.extract import extract_article
+
+    first = extract_article(_short_japanese_page(5, 123), "https://news.example.jp/a")
+    later = extract_article(_short_japanese_page(9, 5000), "https://news.example.jp/a")
+    assert len(first.paragraphs) == 4
+    assert first == later
