@@ -65,12 +65,13 @@ def parse_s3_url(url: str) -> tuple[str, str]:
 def make_client(endpoint_url: str | None, session: Any = None) -> Any:
     """An S3 client from boto3's standard credential chain, with retries and backoff.
 
-    Six attempts in botocore's standard retry mode, unless ``AWS_MAX_ATTEMPTS`` says
+    Four attempts in botocore's standard retry mode (backoff with jitter: a few seconds
+    in all, so an unreachable endpoint is reported quickly), unless ``AWS_MAX_ATTEMPTS`` says
     otherwise (boto3's own setting, read by botocore when the config leaves it out).
     """
     retries: dict[str, Any] = {"mode": "standard"}
     if not os.environ.get("AWS_MAX_ATTEMPTS"):
-        retries["max_attempts"] = 6
+        retries["max_attempts"] = 4
     config = Config(
         retries=retries,  # type: ignore[arg-type]
         connect_timeout=10,
