@@ -40,5 +40,5 @@ def test_quick_start_is_two_commands() -> None:
     commands = [c.strip() for c in re.findall(r"```\n(.*?)\n\s*```", section, re.S)]
     assert commands == [
         "pip install . && redline demo",
-        "pip install '.[test]' && python -m pytest",
+        "python -m pip install --upgrade pip && pip install '.[test]' && python -m pytest",
     ]
