@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redline.archive.diffmodel import Significance, diff_articles
@@ -73,9 +73,7 @@ def history(archive: Archive, object_id: str) -> list[LogEntry]:
         significance = first_capture() if previous is None else assess(previous, article, changes)
         if reverts_to is not None:
             reasons = (f"reverts to v{reverts_to}", *significance.reasons)
-            significance = Significance(
-                significance.severity, reasons, significance.stealth, significance.signals
-            )
+            significance = replace(significance, reasons=reasons)
         entries.append(
             LogEntry(
                 version=info.number,

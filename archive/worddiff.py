@@ -355,16 +355,7 @@ class _Builder:
             ops.append((op, start, end))
 
     def add_dmp(self, diffs: list[_DmpOp], a_pos: int, b_pos: int) -> None:
-        for op, text in diffs:
-            n = len(text)
-            if op == _DMP_INSERT:
-                self.add(op, b_pos, b_pos + n)
-                b_pos += n
-            else:
-                self.add(op, a_pos, a_pos + n)
-                a_pos += n
-                if op == _DMP_EQUAL:
-                    b_pos += n
+        self.add_counts([(op, len(text)) for op, text in diffs], a_pos, b_pos)
 
     def add_counts(self, counts: list[tuple[int, int]], a_pos: int, b_pos: int) -> None:
         for op, n in counts:
