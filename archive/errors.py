@@ -49,6 +49,29 @@ class FetchError(RedlineError):
     """The page could not be fetched: network, HTTP status, type or size."""
 
 
+class HTTPStatusError(FetchError):
+    """The server answered with a status outside 2xx (304 included)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        final_url: str,
+        redirects: tuple[object, ...] = (),
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.final_url = final_url
+        self.redirects = redirects
+        self.retry_after = retry_after
+
+
+class GuardRefused(FetchError):
+    """A URL was not requested because a guard refused it (a private address...)."""
+
+
 class InputError(RedlineError):
     """A file given on the command line cannot be used (missing, binary, empty...)."""
 

@@ -30,9 +30,10 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ from urllib3.util import parse_url
 
 from redline import __version__
 
-from .errors import FetchError, InputError, UsageError, one_line
+from .errors import FetchError, GuardRefused, HTTPStatusError, InputError, UsageError, one_line
 from .models import Capture, Redirect, utc_now
 from .urls import DEFAULT_PORTS, check_http_url, url_problem
 
@@ -64,6 +65,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "BodyTooLarge",
     "Fetcher",
+    "UrlGuard",
     "decode_body",
     "fetch",
     "is_html_type",
@@ -80,6 +82,9 @@ DEFAULT_ACCEPT_LANGUAGE = "en;q=1.0,*;q=0.5"
 ACCEPT_ENCODING = "gzip, deflate"
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Called with every URL about to be requested (redirect targets too): a reason to
+#: refuse it, or None.
+UrlGuard = Callable[[str], "str | None"]
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_SIZE = 64 * 1024
 
@@ -271,6 +276,7 @@ class Fetcher:
         user_agent: str | None = None,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         accept_language: str = DEFAULT_ACCEPT_LANGUAGE,
+        connections_per_host: int = 2,
     ) -> None:
         _positive(timeout, "the timeout")
         _positive(max_bytes, "the size limit")
@@ -284,7 +290,9 @@ class Fetcher:
         self.user_agent = user_agent or DEFAULT_USER_AGENT
         self.max_redirects = int(max_redirects)
         self.accept_language = accept_language
-        self._pool = urllib3.PoolManager(num_pools=16, maxsize=2, retries=False)
+        self._pool = urllib3.PoolManager(
+            num_pools=64, maxsize=max(1, connections_per_host), retries=False
+        )
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -298,13 +306,27 @@ class Fetcher:
 
     # -- public ------------------------------------------------------------------------
 
-    def fetch(self, url: str) -> Capture:
-        """Fetch ``url`` (following redirects) and return the final page as a Capture."""
+    def fetch(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        guard: UrlGuard | None = None,
+        html_only: bool = True,
+    ) -> Capture:
+        """Fetch ``url`` (following redirects) and return the final page as a Capture.
+
+        ``headers`` are added to every request (conditional GET: If-None-Match...);
+        ``guard`` may refuse any URL of the chain (``GuardRefused``); with
+        ``html_only=False`` any content type is accepted (robots.txt, feeds, sitemaps).
+        A final status outside 2xx raises ``HTTPStatusError``, which carries it.
+        """
         requested = url
         url = url.strip()
         problem = url_problem(url)
         if problem:
             raise FetchError(problem)
+        extra = tuple(headers.items()) if headers else ()
         deadline_at = time.monotonic() + self.deadline
         current = _defrag(url)
         cookies = _Cookies()
@@ -312,11 +334,14 @@ class Fetcher:
         redirects: list[Redirect] = []
         while True:
             host = _host_of(current)
-            request_headers = self._request_headers(current, cookies.header(host))
+            refusal = guard(current) if guard is not None else None
+            if refusal:
+                raise GuardRefused(refusal)
+            request_headers = self._request_headers(current, cookies.header(host)) + extra
             response = self._open(current, request_headers, deadline_at)
             fetched_at = utc_now()
-            headers = _response_headers(response)
-            cookies.update(host, headers)
+            received = _response_headers(response)
+            cookies.update(host, received)
             status = response.status
             reason = response.reason or ""  # as received; may be empty
             said = f"HTTP {status} {reason or _phrase(status)}".rstrip()
@@ -351,7 +376,18 @@ class Fetcher:
             current = target
 
         try:
-            body, wire = self._read_final(response, current, status, said, deadline_at)
+            if not 200 <= status < 300:
+                _discard(response)
+                raise HTTPStatusError(
+                    f"{current} returned {said}; {_advice(status)}",
+                    status=status,
+                    final_url=current,
+                    redirects=tuple(redirects),
+                    retry_after=retry_after(response.headers.get("Retry-After")),
+                )
+            body, wire = self._read_final(
+                response, current, said, deadline_at, html_only=html_only
+            )
         finally:
             response.release_conn()
         version = "HTTP/1.0" if getattr(response, "version", 11) == 10 else "HTTP/1.1"
@@ -364,7 +400,7 @@ class Fetcher:
             status=status,
             reason=reason,
             http_version=version,
-            headers=headers,
+            headers=received,
             request_headers=request_headers,
             redirects=tuple(redirects),
             wire_body=wire,
@@ -413,15 +449,13 @@ class Fetcher:
         self,
         response: Any,
         url: str,
-        status: int,
         said: str,
         deadline_at: float,
+        *,
+        html_only: bool = True,
     ) -> tuple[bytes, bytes | None]:
-        if not 200 <= status < 300:
-            _discard(response)
-            raise FetchError(f"{url} returned {said}; {_advice(status)}")
         content_type = response.headers.get("Content-Type")
-        if content_type and not is_html_type(content_type):
+        if html_only and content_type and not is_html_type(content_type):
             _discard(response)
             kind = content_type.split(";", 1)[0].strip() or content_type
             raise FetchError(
@@ -493,7 +527,7 @@ class Fetcher:
             raise FetchError(
                 f"{url} returned an empty page ({said}); check the URL or try again later"
             )
-        if not content_type and not looks_like_html(body):
+        if html_only and not content_type and not looks_like_html(body):
             raise FetchError(
                 f"{url} sent no Content-Type and does not look like HTML; "
                 "give the address of a web page (text/html) instead"
@@ -529,6 +563,22 @@ def _advice(status: int) -> str:
     if status >= 400:
         return "check the URL"
     return "redline expects a page (HTTP 2xx); check the URL"
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 def _content_encoding(value: str | None) -> str | None:

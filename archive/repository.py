@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -47,6 +47,8 @@ CAPTURE_WARC = "capture.warc.gz"
 CAPTURE_JSON = "capture.json"
 STATE_PREFIX = "state/"
 COMMIT_ATTEMPTS = 5
+#: A change a caller makes to an article's state in the same write as a record or check.
+Annotate = Callable[[ArticleState], None]
 #: Who made each OCFL version (the inventory's ``user.address``).
 USER_ADDRESS = "https://github.com/redline-archive/redline"
 
@@ -308,6 +310,8 @@ class Archive:
     def summaries(self) -> list[ArticleSummary]:
         out = []
         for state in self._states():
+            if not state.head:
+                continue  # watched, never stored (blocked from its first check...)
             out.append(
                 ArticleSummary(
                     url=state.id,
@@ -323,8 +327,12 @@ class Archive:
         return sorted(out, key=lambda s: s.url)
 
     # -- writing -----------------------------------------------------------------------------
-    def record(self, capture: Capture, article: Article) -> RecordResult:
-        """Store ``article`` as a new version unless it equals the stored head."""
+    def record(
+        self, capture: Capture, article: Article, annotate: Annotate | None = None
+    ) -> RecordResult:
+        """Store ``article`` as a new version unless it equals the stored head.
+
+        ``annotate`` is applied to the article's state before it is written."""
         object_id = normalize_url(capture.requested_url)
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)
@@ -334,7 +342,7 @@ class Archive:
         stored, raw = read_state(self.store, object_id)
         if stored is not None and stored.head and stored.fingerprint == fingerprint:
             try:
-                return self._note_unchanged(stored, captured_at, raw, retry=False)
+                return self._note_unchanged(stored, captured_at, raw, annotate, retry=False)
             except Conflict:
                 pass  # another run moved the state on: decide under the lock
         with self.store.lock(object_id):
@@ -343,7 +351,7 @@ class Archive:
                 stored, raw = read_state(self.store, object_id)
                 state = self._current_state(object_id, loaded, stored)
                 if loaded is not None and state.fingerprint == fingerprint:
-                    return self._note_unchanged(state, captured_at, raw, retry=True)
+                    return self._note_unchanged(state, captured_at, raw, annotate, retry=True)
                 inventory = loaded[0] if loaded else ocfl.empty_inventory(object_id)
                 new = ocfl.add_version(
                     inventory,
@@ -378,6 +386,8 @@ class Archive:
                 state.last_checked = captured_at
                 state.unchanged_since = None
                 state.checks += 1
+                if annotate is not None:
+                    annotate(state)
                 self._write_state(state, raw)
                 return RecordResult(
                     object_id, "new" if new.number == 1 else "changed", new.number, captured_at
@@ -387,17 +397,37 @@ class Archive:
         )
 
     def _note_unchanged(
-        self, state: ArticleState, captured_at: str, raw: bytes | None, *, retry: bool
+        self,
+        state: ArticleState,
+        captured_at: str,
+        raw: bytes | None,
+        annotate: Annotate | None,
+        *,
+        retry: bool,
     ) -> RecordResult:
-        # A check of an older capture (a WARC ingested late) never moves time back.
-        state.last_checked = max(state.last_checked or captured_at, captured_at)
-        state.unchanged_since = state.unchanged_since or state.last_changed
-        state.checks += 1
+        mark_unchanged(state, captured_at)
+        if annotate is not None:
+            annotate(state)
         if retry:
             self._write_state(state, raw)
         else:
             replace_state(self.store, state, raw)
         return RecordResult(state.id, "unchanged", state.head, captured_at)
+
+    def note_check(self, object_id: str, annotate: Annotate) -> ArticleState:
+        """Apply ``annotate`` to the article's state (a new one when it has none) and
+        write it back, retrying when another run wrote it in between. For checks that
+        store no version: a 304, a body already seen, a page refused or gone."""
+        for _attempt in range(COMMIT_ATTEMPTS):
+            stored, raw = read_state(self.store, object_id)
+            state = replace(stored) if stored is not None else ArticleState(id=object_id)
+            annotate(state)
+            try:
+                replace_state(self.store, state, raw)
+                return state
+            except Conflict:
+                continue
+        raise ArchiveError(f"could not note the check of {object_id}: other runs kept changing it")
 
     def _write_state(self, state: ArticleState, expected: bytes | None) -> bytes:
         """Write ``state`` (the caller holds the object's lock) over whatever checks by
@@ -420,7 +450,14 @@ class Archive:
         """The saved state when it matches the object's head, else rebuilt from the object."""
         state = replace(stored) if stored is not None else ArticleState(id=object_id)
         if loaded is None:
-            return ArticleState(id=object_id, checks=state.checks)
+            return ArticleState(
+                id=object_id,
+                checks=state.checks,
+                discovered=state.discovered,
+                sources=state.sources,
+                last_attempt=state.last_attempt,
+                events=state.events,
+            )
         inventory = loaded[0]
         head = ocfl.version_number(inventory["head"])
         if state.head == head and state.fingerprint:
@@ -448,3 +485,11 @@ class Archive:
             CAPTURE_JSON: ocfl.dump_json(provenance(capture, user_agent=capture.user_agent)),
         }
 
+
+
+def mark_unchanged(state: ArticleState, checked_at: str) -> None:
+    """Note a check that found the stored head: time moves on, nothing else."""
+    # A check of an older capture (a WARC ingested late) never moves time back.
+    state.last_checked = max(state.last_checked or checked_at, checked_at)
+    state.unchanged_since = state.unchanged_since or state.last_changed
+    state.checks += 1

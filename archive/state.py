@@ -15,6 +15,8 @@ from redline.archive.errors import KeyMissing
 from redline.archive.store.base import Store
 
 STATE_ROOT = "state/articles"
+#: How many watch events an article keeps.
+MAX_EVENTS = 50
 
 
 def state_key(object_id: str) -> str:
@@ -37,6 +39,24 @@ class ArticleState:
     checks: int = 0
     #: Every canonical URL the page has given, so either finds the article.
     canonical_urls: list[str] = field(default_factory=list)
+    # -- kept by ``redline watch`` ------------------------------------------------------
+    #: When a watchlist, feed or sitemap first named the article.
+    discovered: str | None = None
+    #: The feeds and sitemaps that named it (it stays watched after it leaves them).
+    sources: list[str] = field(default_factory=list)
+    #: The last time a watch run tried it, whatever came of it (drives the schedule).
+    last_attempt: str | None = None
+    #: Validators and body digest of the last response accepted as the article.
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    #: "" while the article is live; "gone" or "redirected" once it disappeared.
+    status: str = ""
+    #: Notable watch events (gone, redirected, back, blocked, suspect), oldest first.
+    events: list[dict[str, str]] = field(default_factory=list)
+
+    def add_event(self, event: str, at: str, reason: str) -> None:
+        self.events = [*self.events, {"event": event, "at": at, "reason": reason}][-MAX_EVENTS:]
 
     def to_bytes(self) -> bytes:
         return (json.dumps(asdict(self), indent=2, sort_keys=True) + "\n").encode()
