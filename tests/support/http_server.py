@@ -49,7 +49,12 @@ body that inflates to this many zero bytes, with Content-Encoding: gzip),
 Content-Length, body ends when the connection closes), ``endless`` (a chunked body of
 ``b"<p>more</p>"`` blocks that never ends, one block every ``trickle`` seconds, until
 the client hangs up), ``raw`` (bytes written to the socket as the whole response,
-for malformed replies).
+for malformed replies), ``etag`` and ``last_modified`` (sent as ETag and Last-Modified;
+a request whose If-None-Match or If-Modified-Since matches gets a 304 with no body).
+
+``server.sequence(path, routes) -> str``
+    Serves ``routes`` in turn, one per request, then the last one for ever (a 429 and
+    then the page; a page that changes between runs).
 
 ``unused_port()`` returns a port on 127.0.0.1 that nothing listens on (for
 "connection refused").
@@ -89,6 +94,8 @@ class Route:
     endless: bool = False
     trickle: float = 0.0
     raw: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
     @classmethod
     def redirect(cls, location: str, status: int = 302, **fields: Any) -> Route:
@@ -175,6 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
             Request(self.command, self.path, list(self.headers.items()), self.client_address[1])
         )
         route = owner.lookup(self.path)
+        if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
+            route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
+        ):
+            route = Route(status=304, content_type=None, headers=route.headers)
         stop = owner.stopping
         if route.delay and stop.wait(route.delay):
             self.close_connection = True
@@ -202,11 +213,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", route.content_type)
         if route.location is not None:
             self.send_header("Location", route.location)
+        if route.etag:
+            extra.append(("ETag", route.etag))
+        if route.last_modified:
+            extra.append(("Last-Modified", route.last_modified))
         for name, value in (*extra, *route.headers):
             self.send_header(name, value)
         chunked = route.chunked or route.endless
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
+        elif route.status == 304:
+            body = b""
         elif route.length:
             self.send_header("Content-Length", str(len(body)))
         else:
@@ -242,6 +259,8 @@ class LocalHTTPServer:
 
     def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
+        self.sequences: dict[str, list[Route]] = {}
+        self._lock = threading.Lock()
         self.requests: list[Request] = []
         self.stopping = threading.Event()
         self._server: _Server | None = None
@@ -306,7 +325,17 @@ class LocalHTTPServer:
         self.routes[path] = route
         return self.url(path)
 
+    def sequence(self, path: str, routes: Sequence[Route]) -> str:
+        """Serve ``routes`` one per request, then the last one for every request after."""
+        self.sequences[path] = list(routes)
+        self.routes.pop(path, None)
+        return self.url(path)
+
     def lookup(self, path: str) -> Route:
+        with self._lock:
+            queue = self.sequences.get(path)
+            if queue:
+                return queue.pop(0) if len(queue) > 1 else queue[0]
         route = self.routes.get(path) or self.routes.get(path.split("?", 1)[0])
         if route is not None:
             return route

@@ -1,0 +1,110 @@
+"""What a watch run reports: one ``Event`` per check, and the run's ``RunSummary``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Every kind of event, in the order a summary names them.
+EVENTS = (
+    "new",
+    "changed",
+    "unchanged",
+    "not-modified",
+    "gone",
+    "redirected",
+    "blocked",
+    "suspect",
+    "error",
+    "skipped",
+)
+#: Events worth a line for people (the rest are counted in the summary).
+NOTABLE = frozenset({"new", "changed", "gone", "redirected", "blocked", "suspect", "error"})
+#: Events that are a check of the page (skipped ones are not).
+CHECKED = frozenset(EVENTS) - {"skipped"}
+
+
+@dataclass(frozen=True)
+class Event:
+    event: str
+    url: str
+    version: int | None = None
+    severity: str | None = None
+    reason: str | None = None
+    stealth: bool | None = None
+    at: str | None = None
+    #: Where the page went (a redirect's target), when it matters.
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "event": self.event,
+            "url": self.url,
+            "version": self.version,
+            "severity": self.severity,
+            "reason": self.reason,
+        }
+        if self.stealth is not None:
+            data["stealth"] = self.stealth
+        if self.location is not None:
+            data["location"] = self.location
+        if self.at is not None:
+            data["at"] = self.at
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class RunSummary:
+    """Counts by event, the notable events themselves, and the run's time."""
+
+    run_id: str
+    started: str
+    finished: str | None = None
+    seconds: float = 0.0
+    counts: Counter[str] = field(default_factory=Counter)
+    notable: list[Event] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, event: Event) -> None:
+        self.counts[event.event] += 1
+        if event.event in NOTABLE:
+            self.notable.append(event)
+
+    @property
+    def checked(self) -> int:
+        return sum(n for name, n in self.counts.items() if name in CHECKED)
+
+    def sentence(self) -> str:
+        """The run in one paragraph, for people."""
+        c = self.counts
+        unchanged = c["unchanged"] + c["not-modified"]
+        text = (
+            f"Checked {self.checked:,} article{'s' * (self.checked != 1)} in "
+            f"{self.seconds:.1f} s: {c['changed']} changed, {c['new']} new, "
+            f"{unchanged:,} unchanged"
+        )
+        if c["not-modified"]:
+            text += f" ({c['not-modified']:,} not modified)"
+        text += f", {c['gone']} gone, {c['redirected']} redirected, {c['blocked']} blocked"
+        text += f", {c['suspect']} suspect, {c['error']} error{'s' * (c['error'] != 1)}."
+        if c["skipped"]:
+            text += f" {c['skipped']:,} skipped (not due, robots.txt or refused)."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run_id,
+            "started": self.started,
+            "finished": self.finished,
+            "seconds": round(self.seconds, 3),
+            "checked": self.checked,
+            "counts": {name: self.counts[name] for name in EVENTS},
+            "events": [e.to_dict() for e in self.notable],
+            "notes": self.notes,
+        }
