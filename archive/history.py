@@ -20,6 +20,10 @@ from redline.archive.errors import UsageError
 from redline.archive.models import Article
 from redline.archive.repository import Archive
 from redline.archive.significance import SEVERITIES, assess, first_capture, rank
+from redline.archive.state import load_state
+
+#: Watch events kept when --min-severity or --stealth filter the versions.
+ALWAYS_SHOWN = frozenset({"gone", "redirected", "back"})
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,34 @@ def filter_entries(
         for e in entries
         if rank(e.significance.severity) >= floor and (e.significance.stealth or not stealth)
     ]
+
+
+@dataclass(frozen=True)
+class WatchNote:
+    """Something ``redline watch`` saw between versions: the article gone, redirected or
+    back, or a check blocked or suspect (nothing stored)."""
+
+    event: str
+    at: str
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"event": self.event, "at": self.at, "reason": self.reason}
+
+
+def timeline(
+    archive: Archive, object_id: str, entries: list[LogEntry], *, filtered: bool = False
+) -> list[LogEntry | WatchNote]:
+    """``entries`` with the article's watch events between them, oldest first; with
+    ``filtered``, only the events that say the article disappeared or came back."""
+    state = load_state(archive.store, object_id)
+    notes = [
+        WatchNote(str(e.get("event", "")), str(e.get("at", "")), str(e.get("reason", "")))
+        for e in (state.events if state is not None else [])
+    ]
+    if filtered:
+        notes = [n for n in notes if n.event in ALWAYS_SHOWN]
+    items: list[tuple[str, int, LogEntry | WatchNote]] = [
+        (e.captured_at, 0, e) for e in entries
+    ] + [(n.at, 1, n) for n in notes]
+    return [item for _at, _order, item in sorted(items, key=lambda i: (i[0], i[1]))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from redline.archive.errors import KeyMissing
 from redline.archive.store.base import Store
@@ -59,7 +59,10 @@ class ArticleState:
         self.events = [*self.events, {"event": event, "at": at, "reason": reason}][-MAX_EVENTS:]
 
     def to_bytes(self) -> bytes:
-        return (json.dumps(asdict(self), indent=2, sort_keys=True) + "\n").encode()
+        # Every field is JSON already (str, int, lists of str or of str dicts): no
+        # deep copy needed, and one line per key keeps the file easy to read.
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return (json.dumps(data, indent=0, sort_keys=True) + "\n").encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ArticleState:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from redline.archive.history import LogEntry, filter_entries, history
+from redline.archive.history import LogEntry, filter_entries, history, timeline
 from redline.archive.significance import SEVERITIES
 from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
@@ -42,20 +42,24 @@ def command(
 
     Each version is graded minor, moderate or major against the one before it, marked
     stealth when the page did not admit the change, and says when it reverts to an
-    earlier version. --json adds the reasons and what was checked.
+    earlier version. --json adds the reasons and what was checked. What 'redline
+    watch' saw between versions is listed too: the article gone (404/410) or sent to a
+    front page, back again, or a check refused as blocked or suspect.
     """
     archive = open_archive(archive_path)
     object_id = archive.resolve(url)
     entries = filter_entries(
         history(archive, object_id), min_severity=min_severity, stealth=stealth
     )
-    for entry in entries:
+    for item in timeline(archive, object_id, entries, filtered=bool(min_severity or stealth)):
         if as_json:
-            echo_json({"url": object_id, **entry.to_dict()})
-        else:
-            counts = f"+{entry.inserted_words} -{entry.deleted_words} words"
-            title = entry.title or ""
+            echo_json({"url": object_id, **item.to_dict()})
+        elif isinstance(item, LogEntry):
+            counts = f"+{item.inserted_words} -{item.deleted_words} words"
+            title = item.title or ""
             click.echo(
-                f"v{entry.version:<3} {entry.captured_at}  {counts:<18}  "
-                f"{_verdict(entry):<30}  {title}"
+                f"v{item.version:<3} {item.captured_at}  {counts:<18}  "
+                f"{_verdict(item):<30}  {title}"
             )
+        else:
+            click.echo(f"{item.event:<4} {item.at}  {item.reason}")

@@ -66,9 +66,20 @@ def cli(traceback: bool) -> None:
 
 
 def _register() -> None:
-    from redline.cli import capture, demo, diff, extract, listing, log, show, sync, verify
+    from redline.cli import (
+        capture,
+        demo,
+        diff,
+        extract,
+        listing,
+        log,
+        show,
+        sync,
+        verify,
+        watch,
+    )
 
-    for module in (capture, extract, listing, log, show, diff, verify, sync, demo):
+    for module in (capture, watch, extract, listing, log, show, diff, verify, sync, demo):
         cli.add_command(module.command)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from redline.archive.errors import ArchiveError, Conflict, KeyMissing, StoreError
-from redline.archive.store.base import AbstractLock, Store
+from redline.archive.store.base import CACHE_PREFIX, AbstractLock, Store
 
 #: Staging area inside the archive folder (same filesystem, so renames are atomic).
 TMP_DIR = ".tmp"
@@ -73,12 +73,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes, *, sync: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
 
 
 class _FileLock(AbstractLock):
@@ -182,7 +183,7 @@ class LocalStore(Store):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-            _write_file(tmp, data)
+            _write_file(tmp, data, sync=not key.startswith(CACHE_PREFIX))
             os.replace(tmp, target)
         except OSError as exc:
             raise self._fail(exc, f"write {key}") from exc

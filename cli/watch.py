@@ -1,0 +1,179 @@
+"""``redline watch``: check a watchlist's articles when due and store what changed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from redline.archive.errors import ExitStatus
+from redline.archive.events import NOTABLE, Event
+from redline.archive.fetch import DEFAULT_TIMEOUT
+from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT
+from redline.archive.watch import WatchOptions, parse_shard, run_watch
+from redline.archive.watchlist import read_watchlist
+from redline.cli.options import (
+    archive_option,
+    echo_json,
+    json_option,
+    max_bytes_option,
+    open_archive,
+)
+
+#: --fail-on choices and the exit status each one sets when it happened in the run.
+FAIL_ON = {
+    "changed": ExitStatus.CHANGED,
+    "new": ExitStatus.CHANGED,
+    "gone": ExitStatus.CHANGED,
+    "blocked": ExitStatus.ERROR,
+    "error": ExitStatus.ERROR,
+}
+
+
+@click.command("watch", short_help="Check a watchlist's articles when due; store what changed.")
+@click.argument("watchlist", type=click.Path(path_type=Path, dir_okay=True))
+@click.option(
+    "--concurrency",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Checks running at once, all hosts together.",
+)
+@click.option(
+    "--per-host",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Requests running at once to one host.",
+)
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0, 3600),
+    help="Seconds a host rests between requests (robots.txt Crawl-delay if longer).",
+)
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (split one watchlist).")
+@click.option("--all", "check_all", is_flag=True, help="Check every article now, due or not.")
+@click.option(
+    "--ignore-robots",
+    is_flag=True,
+    help="Do not honour robots.txt (for archivists who have the right to).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Fetch feed and sitemap links that point at private or loopback addresses.",
+)
+@click.option(
+    "--contact",
+    metavar="EMAIL|URL",
+    help="Who to contact about this crawler, added to the User-Agent (or 'contact:' "
+    "in the watchlist).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(sorted(FAIL_ON)),
+    multiple=True,
+    help="Exit non-zero when this happened (3 for changed/new/gone, 1 for blocked/error). "
+    "Repeatable.",
+)
+@click.option(
+    "--timeout",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds to wait for a server.",
+)
+@click.option(
+    "--lease-timeout",
+    default=DEFAULT_LEASE_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(5, 86400),
+    help="Seconds after which a dead run's hold on its shard is taken over.",
+)
+@max_bytes_option
+@archive_option
+@json_option
+def command(
+    watchlist: Path,
+    concurrency: int,
+    per_host: int,
+    delay: float,
+    shard: str | None,
+    check_all: bool,
+    ignore_robots: bool,
+    allow_private: bool,
+    contact: str | None,
+    fail_on: tuple[str, ...],
+    timeout: float,
+    lease_timeout: float,
+    max_bytes: int,
+    archive_path: str,
+    as_json: bool,
+) -> None:
+    """Check the articles of WATCHLIST that are due, and store each one that changed.
+
+    WATCHLIST is a text file: one URL a line, '# comments', 'feed: URL' (RSS or Atom:
+    every item's link is watched from the day it appears), 'sitemap: URL' (news
+    sitemaps and sitemap indexes too) and 'contact: EMAIL'. Articles are checked
+    often while young and rarely when old; pages that are not the article (captchas,
+    consent walls, paywall stubs, error pages) are never stored; articles that vanish
+    are reported as gone or redirected.
+
+    --json prints one JSON object per checked article; the summary goes to stderr.
+    The exit status is 0 when the run completed, even if some sites failed.
+    """
+    options = WatchOptions(
+        concurrency=concurrency,
+        per_host=per_host,
+        delay=delay,
+        shard=parse_shard(shard) if shard else (1, 1),
+        check_all=check_all,
+        robots=not ignore_robots,
+        allow_private=allow_private,
+        contact=contact,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        lease_timeout=lease_timeout,
+    )
+    parsed = read_watchlist(watchlist)
+    for problem in parsed.problems:
+        click.echo(f"Warning: {problem}", err=True)
+    archive = open_archive(archive_path, create=True)
+    show_progress = sys.stderr.isatty()
+
+    def emit(event: Event) -> None:
+        if as_json:
+            echo_json(event.to_dict())
+        elif event.event in NOTABLE:
+            if show_progress:
+                click.echo("\r\033[K", nl=False, err=True)
+            click.echo(_line(event))
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\r\033[Kchecked {done:,}/{total:,}", nl=False, err=True)
+
+    summary = run_watch(
+        archive, parsed, options, emit, progress=progress if show_progress else None
+    )
+    if show_progress:
+        click.echo("\r\033[K", nl=False, err=True)
+    click.echo(summary.sentence(), err=True)
+    for note in summary.notes[len(parsed.problems) :]:
+        click.echo(f"Warning: {note}", err=True)
+    statuses = [FAIL_ON[name] for name in fail_on if summary.counts[name]]
+    if statuses:
+        raise click.exceptions.Exit(int(max(statuses)))
+
+
+def _line(event: Event) -> str:
+    version = f"v{event.version}" if event.version else ""
+    verdict = event.severity or ""
+    if event.stealth:
+        verdict += ", stealth"
+    detail = verdict or event.reason or ""
+    if verdict and event.reason:
+        detail = f"{verdict}: {event.reason}"
+    return f"{event.event:<10} {version:<4} {event.url}  {detail}".rstrip()

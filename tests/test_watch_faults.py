@@ -1,0 +1,310 @@
+"""``redline watch`` when sites misbehave: rate limits, slow and endless bodies, bombs,
+loops, walls and challenges, pages that empty, articles that disappear.
+
+The rule in every case: the run completes (exit 0), the site's failure is an event with a
+reason, and nothing that is not the article becomes a version.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import ocfl_problems
+from tests.support.http_server import LocalHTTPServer, Route
+from tests.support.newsroom import Newsroom
+
+Run = Callable[..., Result]
+FAST = ("--delay", "0", "--json")
+
+CLOUDFLARE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
+<meta name="robots" content="noindex,nofollow"></head><body>
+<div class="main-wrapper"><div class="main-content"><h1 class="zone-name-title">
+www.riverton-ledger.example</h1><h2 id="challenge-running">Checking if the site connection is
+secure</h2><noscript>Enable JavaScript and cookies to continue</noscript>
+<div id="challenge-body-text">www.riverton-ledger.example needs to review the security of your
+connection before proceeding.</div></div></div>
+<script>window._cf_chl_opt={cvId: '2',cZone: 'www.riverton-ledger.example',cType: 'managed'};
+</script></body></html>"""
+
+CONSENT = """<!DOCTYPE html><html><head><title>Before you continue</title></head><body>
+<form action="https://consent.riverton-ledger.example/save" method="post">
+<h1>We value your privacy</h1>
+<p>We and our 842 partners store and access information on your device, such as cookies,
+to show you personalised ads and content, measure them, and improve our services.</p>
+<button name="agree">Accept all</button> <button name="reject">Reject all</button>
+<a href="/privacy">Manage privacy settings</a></form></body></html>"""
+
+SOFT_404 = """<!DOCTYPE html><html><head><title>Page not found | The Riverton Ledger</title>
+</head><body><nav><a href="/">Home</a> <a href="/news/">News</a></nav>
+<h1>Sorry, we couldn't find that page</h1>
+<p>The page you are looking for may have been moved or deleted.</p>
+<p><a href="/">Go to the home page</a></p></body></html>"""
+
+
+def events(result: Result) -> list[dict[str, object]]:
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def event_for(result: Result, url: str) -> dict[str, object]:
+    (event,) = [e for e in events(result) if e["url"] == url]
+    return event
+
+
+def hits(server: LocalHTTPServer, path: str) -> int:
+    return sum(1 for r in server.requests if r.path == path)
+
+
+@pytest.fixture
+def room(http_server: LocalHTTPServer) -> Newsroom:
+    return Newsroom(http_server)
+
+
+@pytest.fixture
+def watch(redline: Run, tmp_path: Path) -> Callable[..., Result]:
+    """Run ``redline watch`` over the given URLs (plus extra options)."""
+
+    def run(urls: list[str], *options: str) -> Result:
+        path = tmp_path / "watchlist.txt"
+        path.write_text("\n".join(urls) + "\n")
+        result = redline("watch", str(path), *FAST, *options)
+        assert "Traceback" not in result.output
+        return result
+
+    return run
+
+
+def versions(redline: Run, url: str) -> int:
+    lines = redline("log", url, "--json").stdout.splitlines()
+    return sum(1 for line in lines if '"version"' in line)
+
+
+# -- rate limits and server errors ------------------------------------------------------
+
+
+def test_429_with_retry_after_is_waited_for_then_the_page_is_stored(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood")
+    page = http_server.routes["/news/flood"]
+    limited = Route(status=429, body="slow down", headers=[("Retry-After", "1")])
+    http_server.sequence("/news/flood", [limited, page])
+    start = time.monotonic()
+    result = watch([url])
+    assert time.monotonic() - start >= 1.0  # Retry-After honoured, not hammered
+    assert event_for(result, url)["event"] == "new"
+    assert hits(http_server, "/news/flood") == 2
+    assert result.exit_code == 0
+
+
+def test_429_that_never_ends_is_blocked_after_three_attempts(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood")
+    http_server.route("/news/flood", status=429, body="no", headers=[("Retry-After", "0")])
+    result = watch([url])
+    event = event_for(result, url)
+    assert event["event"] == "blocked"
+    assert "429" in str(event["reason"]) and "3 attempts" in str(event["reason"])
+    assert hits(http_server, "/news/flood") == 3
+
+
+def test_a_long_retry_after_is_left_for_the_next_run(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood")
+    http_server.route("/news/flood", status=429, body="no", headers=[("Retry-After", "3600")])
+    start = time.monotonic()
+    result = watch([url])
+    assert time.monotonic() - start < 30
+    event = event_for(result, url)
+    assert event["event"] == "blocked" and "3600" in str(event["reason"])
+    assert hits(http_server, "/news/flood") == 1
+
+
+def test_a_503_is_retried(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood")
+    page = http_server.routes["/news/flood"]
+    down = Route(status=503, body="down", headers=[("Retry-After", "0")])
+    http_server.sequence("/news/flood", [down, down, page])
+    assert event_for(watch([url]), url)["event"] == "new"
+
+
+def test_403_is_blocked_and_stores_nothing(
+    watch: Callable[..., Result], redline: Run, http_server: LocalHTTPServer
+) -> None:
+    url = http_server.route("/news/members", status=403, body="<h1>Forbidden</h1>")
+    event = event_for(watch([url]), url)
+    assert event["event"] == "blocked" and "403" in str(event["reason"])
+    assert redline("list", "--json").stdout == ""
+
+
+# -- slow, endless, huge, looping -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "options", "words"),
+    [
+        (Route(body="<p>late</p>", delay=5), ("--timeout", "0.3"), "did not answer within 0.3 s"),
+        (Route(endless=True, trickle=0.01), ("--timeout", "0.3"), "took longer than"),
+        (Route(gzip_bomb=50_000_000), ("--max-bytes", "1000000"), "over the"),
+        (Route.redirect("/loop-b"), (), "redirect loop"),
+    ],
+    ids=["slow", "endless", "gzip-bomb", "redirect-loop"],
+)
+def test_a_page_that_misbehaves_is_an_error_and_the_run_goes_on(
+    watch: Callable[..., Result],
+    room: Newsroom,
+    http_server: LocalHTTPServer,
+    route: Route,
+    options: tuple[str, ...],
+    words: str,
+) -> None:
+    good = room.publish("flood")
+    bad = http_server.route("/loop-a", route)
+    http_server.route("/loop-b", Route.redirect("/loop-a"))
+    start = time.monotonic()
+    result = watch([bad, good], *options)
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 0
+    event = event_for(result, bad)
+    assert event["event"] == "error" and words in str(event["reason"])
+    assert event_for(result, good)["event"] == "new"
+
+
+# -- pages that are not the article ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("html", "kind"), [(CLOUDFLARE, "challenge"), (CONSENT, "consent")])
+def test_a_challenge_or_wall_after_capture_is_blocked_not_a_version(
+    watch: Callable[..., Result], redline: Run, room: Newsroom, html: str, kind: str
+) -> None:
+    url = room.publish("flood")
+    watch([url])
+    room.page("flood", html)
+    result = watch([url], "--all")
+    event = event_for(result, url)
+    assert event["event"] == "blocked"
+    assert kind in str(event["reason"]).lower()
+    assert versions(redline, url) == 1
+    log = redline("log", url)
+    assert "blocked" in log.stdout
+
+
+def test_a_challenge_on_the_first_check_stores_nothing(
+    watch: Callable[..., Result], redline: Run, http_server: LocalHTTPServer
+) -> None:
+    url = http_server.route("/news/first", Route(body=CLOUDFLARE, status=200))
+    assert event_for(watch([url]), url)["event"] == "blocked"
+    assert redline("list", "--json").stdout == ""
+
+
+def test_a_page_that_empties_is_refetched_then_suspect(
+    watch: Callable[..., Result], redline: Run, room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood", paragraphs=8)
+    watch([url])
+    story = room.stories["flood"]
+    story.paragraphs = story.paragraphs[:1]
+    room.touch("flood")
+    before = hits(http_server, "/news/flood")
+    result = watch([url], "--all")
+    event = event_for(result, url)
+    assert event["event"] == "suspect" and "lost" in str(event["reason"])
+    assert hits(http_server, "/news/flood") - before == 2  # re-fetched once
+    assert versions(redline, url) == 1
+
+
+def test_a_drop_that_recovers_on_the_refetch_is_not_suspect(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood", paragraphs=8)
+    watch([url])
+    full = http_server.routes["/news/flood"]
+    story = room.stories["flood"]
+    kept = list(story.paragraphs)
+    story.paragraphs = kept[:1]
+    room.touch("flood")
+    emptied = http_server.routes["/news/flood"]
+    story.paragraphs = kept
+    http_server.sequence("/news/flood", [emptied, full])
+    assert event_for(watch([url], "--all"), url)["event"] == "unchanged"
+
+
+# -- disappearance ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_an_article_taken_down_is_gone_then_back(
+    watch: Callable[..., Result], redline: Run, room: Newsroom, status: int
+) -> None:
+    url = room.publish("flood")
+    watch([url])
+    room.take_down("flood", status)
+
+    gone = event_for(watch([url], "--all"), url)
+    assert gone["event"] == "gone" and str(status) in str(gone["reason"])
+    assert gone["version"] == 1
+    log = redline("log", url)
+    assert "gone" in log.stdout and str(status) in log.stdout
+
+    still = event_for(watch([url], "--all"), url)
+    assert still["event"] == "unchanged" and "still gone" in str(still["reason"])
+
+    room.restore("flood")
+    back = event_for(watch([url], "--all"), url)
+    assert back["event"] == "unchanged" and "back" in str(back["reason"])
+    assert "back" in redline("log", url).stdout
+
+
+def test_a_soft_404_after_capture_is_gone(
+    watch: Callable[..., Result], room: Newsroom
+) -> None:
+    url = room.publish("flood")
+    watch([url])
+    room.page("flood", SOFT_404)
+    assert event_for(watch([url], "--all"), url)["event"] == "gone"
+
+
+def test_an_article_redirected_to_the_front_page_is_redirected(
+    watch: Callable[..., Result], redline: Run, room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood")
+    watch([url])
+    http_server.route("/news/flood", Route.redirect("/", status=301))
+    front = "<html><head><title>The Riverton Ledger</title></head><body><h1>Top stories</h1>"
+    http_server.route("/", Route(body=front + "<p>Many stories here.</p></body></html>"))
+    event = event_for(watch([url], "--all"), url)
+    assert event["event"] == "redirected"
+    assert event["location"] == http_server.url("/")
+    assert "redirected" in redline("log", url, "--stealth").stdout  # shown even when filtered
+
+
+def test_a_redirect_to_another_article_url_is_not_a_disappearance(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    url = room.publish("flood")
+    watch([url])
+    moved = room.publish("flood-renamed-slug")
+    http_server.route("/news/flood", Route.redirect(moved, status=301))
+    assert event_for(watch([url], "--all"), url)["event"] in ("unchanged", "changed")
+
+
+def test_after_all_that_the_archive_is_valid(
+    watch: Callable[..., Result], redline: Run, room: Newsroom, archive_dir: Path
+) -> None:
+    url = room.publish("flood")
+    watch([url])
+    room.page("flood", CLOUDFLARE)
+    watch([url], "--all")
+    room.take_down("flood")
+    watch([url], "--all")
+    assert ocfl_problems(archive_dir / "ocfl") == []
+    assert redline("verify").exit_code == 0
