@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from redline.archive.decode import decode_html
+from redline.archive.analyse import analyse
 from redline.archive.diffmodel import diff_articles
 from redline.archive.errors import (
     ExtractionError,
@@ -27,10 +27,9 @@ from redline.archive.errors import (
     InputError,
 )
 from redline.archive.events import Event
-from redline.archive.extract import extract_article
 from redline.archive.fetch import Fetcher, UrlGuard
 from redline.archive.models import Article, Capture, iso, utc_now
-from redline.archive.quality import Refusal, drop_refusal, page_refusal
+from redline.archive.quality import Refusal, drop_refusal
 from redline.archive.repository import Archive, article_fingerprint, mark_unchanged
 from redline.archive.significance import assess
 from redline.archive.state import ArticleState
@@ -87,6 +86,10 @@ class CheckContext:
     max_retry_after: float = 120.0
     #: Pause before re-fetching a page whose article dropped.
     refetch_delay: float = 1.0
+    #: Reads a page: ``analyse`` here, or the same in worker processes.
+    analyse: Callable[
+        [bytes, str, str | None, int | None, bool], tuple[Article, Refusal | None]
+    ] = analyse
 
 
 def check(target: Target, ctx: CheckContext) -> Event | Retry:
@@ -152,13 +155,13 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
         event = Event("unchanged", target.url, version=state.head, reason="same page", at=at)
         return _note(ctx, target, event, unchanged=True, extra=validators)
     try:
-        html = decode_html(capture.body, capture.content_type, source=capture.final_url)
-        article = extract_article(html, capture.final_url, capture.content_type)
+        article, refusal = ctx.analyse(
+            capture.body, capture.final_url, capture.content_type, capture.status, target.captured
+        )
     except (ExtractionError, InputError) as exc:
         if target.captured:
             return _refused(ctx, target, Refusal("suspect", "no article on the page"), at)
         return _note(ctx, target, Event("error", target.url, reason=exc.message, at=at))
-    refusal = page_refusal(html, article, status=capture.status, captured_before=target.captured)
     if refusal is not None:
         if refusal.event == "gone" and target.captured:
             return _disappeared(ctx, target, "gone", refusal.reason, at)

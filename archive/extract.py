@@ -59,7 +59,10 @@ MIN_ARTICLE_CHARS = 50
 def _only_links(soup: BeautifulSoup, paragraphs: list[str]) -> bool:
     links = {clean_text(a.get_text(" ")) for a in soup.find_all("a")}
     return all(p in links for p in paragraphs)
+
+
 _WORD = re.compile(r"\w+")
+
 
 def is_correction(text: str) -> bool:
     """True when a paragraph is a correction, clarification or editor's note."""

@@ -385,9 +385,7 @@ class Fetcher:
                     redirects=tuple(redirects),
                     retry_after=retry_after(response.headers.get("Retry-After")),
                 )
-            body, wire = self._read_final(
-                response, current, said, deadline_at, html_only=html_only
-            )
+            body, wire = self._read_final(response, current, said, deadline_at, html_only=html_only)
         finally:
             response.release_conn()
         version = "HTTP/1.0" if getattr(response, "version", 11) == 10 else "HTTP/1.1"

@@ -119,4 +119,3 @@ class Article:
         values["paragraphs"] = tuple(values.get("paragraphs") or ())
         values["corrections"] = tuple(values.get("corrections") or ())
         return cls(**values)
-

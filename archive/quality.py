@@ -31,24 +31,34 @@ BLOCKED = "blocked"  # the page is not the article: a challenge, a wall, a stub,
 SUSPECT = "suspect"  # the extraction lost most of the article since the last version
 GONE = "gone"  # the site now says the article, captured before, does not exist
 
-#: Body words under which a page that calls itself a challenge, a login wall or an
-#: error page is taken at its word. Notices are 10-80 words; news articles, even
-#: short wire briefs, run to 150 words and more.
+# Thresholds are words of the extracted body, leaving out the notice's own paragraphs.
+# Block pages, walls and notices run 0-80 words; teasers 30-150. A real article is
+# refused only when it is shorter than the threshold *and* carries the marker.
+
+#: Under this, a challenge title ("Just a moment...", "Access denied"), a prompt to sign
+#: in to read, a sign-in form, or "Already a subscriber?" on a page its publisher marks
+#: as not free (``isAccessibleForFree``), is taken at its word.
 LITTLE_TEXT_WORDS = 100
-#: Body words under which a page with a paywall phrase is a stub. Teasers are the
-#: headline and one or two paragraphs, 30-150 words.
-STUB_WORDS = 200
-#: Body words under which an error page ("page not found") or a consent page named by
-#: its title or by its form is refused: error pages often list a few headlines.
+#: Under this, a page showing a block notice (Akamai's reference number...), an error
+#: title ("Page not found"), or a consent title or form, is that page: error pages
+#: often list a few headlines, consent pages run long about cookies.
 NOTICE_WORDS = 150
-#: Body words under which consent wording alone (no consent title or form) is a wall.
+#: Under this, a page with a paywall phrase ("Subscribe to continue reading") is a
+#: stub: teasers are the headline and one or two paragraphs.
+STUB_WORDS = 200
+#: Under this, weak signs are enough: consent wording without a consent title or form
+#: (on a page without a headline of its own), or challenge wording beside a captcha
+#: widget without a challenge title (comment forms carry captchas too).
 TINY_TEXT_WORDS = 50
-#: Unmistakable challenge markup refuses a page only when it is shorter than this.
+#: Under this, unmistakable challenge markup (hidden in scripts and attributes) is
+#: enough on its own: a challenge page never carries an article.
 CHALLENGE_PAGE_WORDS = 400
 
-#: ``drop_refusal``: a previous version at least this long can lose "most" of itself...
+#: ``drop_refusal`` judges a previous version of at least this many words (title and
+#: paragraphs): a two-sentence breaking story may well be rewritten into one...
 SUBSTANTIAL_WORDS = 120
-#: ...which means keeping less than this share of its words.
+#: ...and calls it suspect when fewer than this share of its words remain. Editors cut
+#: stories by a third; a page that lost most of its text lost its article.
 KEPT_SHARE = 0.5
 
 
@@ -117,7 +127,7 @@ def drop_refusal(previous: Article, current: Article) -> Refusal | None:
 class _Page:
     """What the checks read of a page: its markup, and its visible text pieces."""
 
-    markup: str  # the HTML as served, for vendor markup in scripts and attributes
+    markup: str  # the HTML as served, lower-cased: vendor markup in scripts and attributes
     text: str  # visible text, one-spaced, straight apostrophes
     titles: tuple[str, ...]  # the <title>, its parts and the h1 headings, one-spaced
     h1s: tuple[str, ...]  # the h1 headings alone
@@ -152,7 +162,7 @@ def _read_page(markup: str) -> _Page:
         try:
             root = lxml_html.document_fromstring(f"<html><body>{markup}</body></html>")
         except (etree.ParserError, ValueError):
-            return _Page(markup, "", (), (), (), False)
+            return _Page(markup.lower(), "", (), (), (), False)
     titles: list[str] = []
     for title in root.iter("title"):
         whole = _plain(title.text_content())
@@ -165,7 +175,7 @@ def _read_page(markup: str) -> _Page:
     headings = (_plain(h.text_content()) for h in body.iter("h2", "h3"))
     text = _plain(" ".join(body.itertext()))
     return _Page(
-        markup,
+        markup.lower(),
         text,
         tuple(t for t in (*titles, *h1s) if t),
         h1s,
@@ -210,23 +220,23 @@ _CHALLENGE_MARKUP: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "captcha page (Cloudflare challenge)",
         re.compile(
-            r"_cf_chl_opt|cf-browser-verification|cf_chl_prog|__cf_chl_(?:f|rt|jschl|captcha)_tk"
-            r"|/cdn-cgi/challenge-platform/h/[a-z]/orchestrate/",
-            re.I,
+            r"_cf_chl_opt|\bcf-challenge\b|cf-browser-verification|cf_chl_prog"
+            r"|__cf_chl_(?:f|rt|jschl|captcha)_tk"
+            r"|/cdn-cgi/challenge-platform/h/[a-z]/orchestrate/"
         ),
     ),
-    ("bot block page (Cloudflare)", re.compile(r"\bid=[\"']cf-error-details[\"']", re.I)),
+    ("bot block page (Cloudflare)", re.compile(r"id=[\"']cf-error-details[\"']")),
     (
         "captcha page (DataDome)",
         re.compile(
-            r"(?:geo|ct)\.captcha-delivery\.com/(?:captcha|interstitial|c\.js|i\.js)"
-            r"|[\"']host[\"']\s*:\s*[\"'](?:geo\.)?captcha-delivery\.com",
-            re.I,
+            r"captcha-delivery\.com/(?:captcha|interstitial|c\.js|i\.js)"
+            r"|'host'\s*:\s*'(?:geo\.)?captcha-delivery\.com"
+            r"|\"host\"\s*:\s*\"(?:geo\.)?captcha-delivery\.com"
         ),
     ),
-    ("captcha page (PerimeterX)", re.compile(r"\bid=[\"']px-captcha[\"']", re.I)),
+    ("captcha page (PerimeterX)", re.compile(r"id=[\"']px-captcha[\"']")),
     # Its block page frames this resource; ordinary pages load other ones from it.
-    ("bot block page (Imperva Incapsula)", re.compile(r"_Incapsula_Resource\?CWUDNSAI=", re.I)),
+    ("bot block page (Imperva Incapsula)", re.compile(r"_incapsula_resource\?cwudnsai=")),
 )
 # Notices only a block page shows, in its visible text.
 _CHALLENGE_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -265,39 +275,42 @@ _CHALLENGE_WORDING = re.compile(
 )
 # Captcha widgets, which also guard comment and sign-up forms on ordinary pages.
 _CAPTCHA_WIDGETS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "Cloudflare Turnstile",
-        re.compile(r"challenges\.cloudflare\.com/turnstile|cf-turnstile", re.I),
-    ),
-    ("hCaptcha", re.compile(r"hcaptcha\.com|[\"' ]h-captcha[\"' ]", re.I)),
-    ("reCAPTCHA", re.compile(r"google\.com/recaptcha|recaptcha/api|[\"' ]g-recaptcha[\"' ]", re.I)),
+    ("Cloudflare Turnstile", re.compile(r"challenges\.cloudflare\.com/turnstile|cf-turnstile")),
+    ("hCaptcha", re.compile(r"hcaptcha\.com|h-captcha\b")),
+    ("reCAPTCHA", re.compile(r"google\.com/recaptcha|recaptcha/api|g-recaptcha\b")),
 )
 # Vendors whose scripts also run on ordinary pages: they only name a page found otherwise.
 _CHALLENGE_VENDORS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("DataDome", re.compile(r"datadome", re.I)),
-    ("PerimeterX", re.compile(r"perimeterx|px-cdn\.net|px-cloud\.net|_pxAppId", re.I)),
-    ("Akamai access denied", re.compile(r"akamai|edgesuite", re.I)),
-    ("Cloudflare challenge", re.compile(r"cloudflare", re.I)),
+    ("DataDome", re.compile(r"datadome")),
+    ("PerimeterX", re.compile(r"perimeterx|px-cdn\.net|px-cloud\.net|_pxappid")),
+    ("Akamai access denied", re.compile(r"akamai|edgesuite")),
+    ("Cloudflare challenge", re.compile(r"cloudflare")),
 )
 
 
 def _challenge(page: _Page, article: Article) -> str | None:
-    """A bot challenge or block page: its own markup on a page shorter than an article,
-    a notice only such pages show, or a challenge title, or challenge wording beside a
+    """A bot challenge or block page: its own markup on a page shorter than an article;
+    a notice only such pages show; a challenge title, or challenge wording beside a
     captcha widget, on a page with little text besides."""
     if count_words(article.body) < CHALLENGE_PAGE_WORDS:
         for reason, pattern in _CHALLENGE_MARKUP:
             match = pattern.search(page.markup)
-            if match and match.group(0).lower() not in page.text.lower():
+            if match and match.group(0) not in page.text.lower():
                 return reason
     for reason, pattern in _CHALLENGE_NOTICES:
         if pattern.search(page.text) and _body_words(article, pattern) < NOTICE_WORDS:
             return reason
     titled = page.titled(_CHALLENGE_TITLE)
-    widget = next((v for v, p in _CAPTCHA_WIDGETS if p.search(page.markup)), None)
-    if not (titled or (widget and _CHALLENGE_WORDING.search(page.text))):
+    if not titled and not _CHALLENGE_WORDING.search(page.text):
         return None
-    if _body_words(article, _CHALLENGE_WORDING) >= LITTLE_TEXT_WORDS:
+    widget = next((v for v, p in _CAPTCHA_WIDGETS if p.search(page.markup)), None)
+    if titled:
+        limit = LITTLE_TEXT_WORDS
+    elif widget:
+        limit = TINY_TEXT_WORDS  # a comment form's captcha beside an article about robots
+    else:
+        return None
+    if _body_words(article, _CHALLENGE_WORDING) >= limit:
         return None
     vendor = widget or next((v for v, p in _CHALLENGE_VENDORS if p.search(page.markup)), None)
     if vendor:
@@ -314,12 +327,9 @@ def _challenge(page: _Page, article: Article) -> str | None:
 _CONSENT_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "consent wall (Yahoo)",
-        re.compile(r"action=[\"'][^\"']*(?:consent|guce)\.(?:yahoo|aol)\.com", re.I),
+        re.compile(r"action=[\"'][^\"']*(?:consent|guce)\.(?:yahoo|aol)\.com"),
     ),
-    (
-        "consent wall (Google)",
-        re.compile(r"action=[\"'][^\"']*consent\.(?:google|youtube)\.[a-z.]+", re.I),
-    ),
+    ("consent wall (Google)", re.compile(r"action=[\"'][^\"']*consent\.(?:google|youtube)\.")),
 )
 _CONSENT_TITLE = re.compile(
     r"before you continue(?: to [\w ]+)?|we value your privacy|we care about your privacy"
@@ -385,7 +395,7 @@ _SERVER_ERROR = re.compile(
 
 
 def _error_line(line: str) -> str | None:
-    """The kind of error a title, heading or short line announces, if it is one:
+    """The kind of error a title or heading announces, if it is one:
     ``"not found"`` or ``"server error"``."""
     lower = _bare(line)
     words = re.findall(r"[\w']+", lower)
@@ -401,12 +411,9 @@ def _error_line(line: str) -> str | None:
 
 
 def _error_page(page: _Page, article: Article) -> str | None:
-    short = [p for p in article.paragraphs if count_words(p) <= 14]
-    found: str | None = None
-    for line in (*page.titles, *page.headings[:3], *short[:3]):
-        found = _error_line(line)
-        if found:
-            break
+    """An error notice in the title or the first headings of a page with little text.
+    Body paragraphs are not read: an article may well quote "Page not found."."""
+    found = next(filter(None, map(_error_line, (*page.titles, *page.headings[:3]))), None)
     if not found:
         return None
     words = count_words(" ".join(p for p in article.paragraphs if not _error_line(p)))
@@ -441,7 +448,7 @@ _PAYWALL = re.compile(
     re.I,
 )
 _PAYWALL_WEAK = re.compile(r"\balready (?:a )?(?:subscriber|member)\b", re.I)
-_NOT_FREE = re.compile(r"[\"']isAccessibleForFree[\"']\s*:\s*[\"']?false", re.I)
+_NOT_FREE = re.compile(r"[\"']isaccessibleforfree[\"']\s*:\s*[\"']?false")
 _READ_ARTICLE = (
     r"\bto (?:read|view|see|access|unlock) (?:the |this )?(?:full |whole |entire |rest of "
     r"(?:the |this )?)?(?:article|story|content|page|post|piece)\b"

@@ -392,9 +392,7 @@ class Archive:
                 return RecordResult(
                     object_id, "new" if new.number == 1 else "changed", new.number, captured_at
                 )
-        raise ArchiveError(
-            f"could not store {object_id}: other runs kept changing it; try again"
-        )
+        raise ArchiveError(f"could not store {object_id}: other runs kept changing it; try again")
 
     def _note_unchanged(
         self,
@@ -484,7 +482,6 @@ class Archive:
             CAPTURE_WARC: capture_to_warc(capture),
             CAPTURE_JSON: ocfl.dump_json(provenance(capture, user_agent=capture.user_agent)),
         }
-
 
 
 def mark_unchanged(state: ArticleState, checked_at: str) -> None:

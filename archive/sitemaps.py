@@ -379,8 +379,7 @@ def _parse_text(data: bytes, base_url: str) -> Sitemap:
             found.append(SitemapEntry(url=url))
     if not found or any(len(line.split()) > 1 for line in lines):
         raise InputError(
-            f"{base_url} is not a sitemap (neither XML nor a list of URLs, one a line); "
-            f"{_ADVICE}"
+            f"{base_url} is not a sitemap (neither XML nor a list of URLs, one a line); {_ADVICE}"
         )
     return Sitemap(pages=tuple(found))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from redline.archive.errors import KeyMissing
@@ -59,16 +60,33 @@ class ArticleState:
         self.events = [*self.events, {"event": event, "at": at, "reason": reason}][-MAX_EVENTS:]
 
     def to_bytes(self) -> bytes:
-        # Every field is JSON already (str, int, lists of str or of str dicts): no
-        # deep copy needed, and one line per key keeps the file easy to read.
+        # Every field is JSON already (str, int, lists of str or of str dicts): no deep
+        # copy needed. One line, so the fast encoder writes it (a watch run writes many).
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        return (json.dumps(data, indent=0, sort_keys=True) + "\n").encode()
+        return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ArticleState:
         raw = json.loads(data)
-        known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            raise ValueError("not an article state")
+        state = cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+        # A state edited by hand or by an older version must not break a run later.
+        for name, kind in (("head", int), ("checks", int), ("status", str)):
+            if not isinstance(getattr(state, name), kind):
+                raise ValueError(f"{name} is not a {kind.__name__}")
+        for name in ("canonical_urls", "sources"):
+            if not all(isinstance(v, str) for v in _list(getattr(state, name))):
+                raise ValueError(f"{name} is not a list of strings")
+        if not all(isinstance(e, dict) for e in _list(state.events)):
+            raise ValueError("events is not a list of objects")
+        return state
+
+
+def _list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise ValueError("not a list")
+    return value
 
 
 def load_state(store: Store, object_id: str) -> ArticleState | None:
@@ -99,13 +117,20 @@ def replace_state(store: Store, state: ArticleState, expected: bytes | None) -> 
     store.put_if(state_key(state.id), state.to_bytes(), expected)
 
 
-def all_states(store: Store) -> list[ArticleState]:
-    states = []
-    for key in store.list(STATE_ROOT + "/"):
-        if not key.endswith(".json"):
-            continue
+def all_states(store: Store, *, workers: int = 1) -> list[ArticleState]:
+    """Every article's state (unreadable ones left out), read by ``workers`` threads:
+    on S3 each is a request, and a watch run reads them all."""
+    keys = [k for k in store.list(STATE_ROOT + "/") if k.endswith(".json")]
+
+    def one(key: str) -> ArticleState | None:
         try:
-            states.append(ArticleState.from_bytes(store.read(key)))
+            return ArticleState.from_bytes(store.read(key))
         except (KeyMissing, ValueError, TypeError):
-            continue
-    return states
+            return None
+
+    if workers > 1 and len(keys) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(one, keys))
+    else:
+        found = [one(key) for key in keys]
+    return [state for state in found if state is not None]

@@ -69,9 +69,7 @@ class SyncAction:
         out: dict[str, Any] = {"kind": self.kind, "key": self.key}
         if self.kind == "object":
             out["id"] = self.object_id
-            out["versions"] = (
-                [self.first_version, self.last_version] if self.last_version else []
-            )
+            out["versions"] = [self.first_version, self.last_version] if self.last_version else []
         out["files"] = self.files
         out["bytes"] = self.bytes
         return out
@@ -171,9 +169,7 @@ def _is_object(key: str) -> bool:
     return key.endswith("/" + ocfl.OBJECT_NAMASTE)
 
 
-def _group(
-    keys: list[str], roots: list[str]
-) -> tuple[dict[str, list[str]], list[str], list[str]]:
+def _group(keys: list[str], roots: list[str]) -> tuple[dict[str, list[str]], list[str], list[str]]:
     """Source keys by object root; the storage root's own files; keys in neither."""
     root_set = set(roots)
     by_root: dict[str, list[str]] = {root: [] for root in roots}

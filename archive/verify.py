@@ -217,9 +217,7 @@ def _vouched_by_head_version(
     return not list(_check_sidecar(read, directory, inv_bytes))
 
 
-def _check_sidecar(
-    read: Callable[[str], bytes], directory: str, inv_bytes: bytes
-) -> Iterator[str]:
+def _check_sidecar(read: Callable[[str], bytes], directory: str, inv_bytes: bytes) -> Iterator[str]:
     key = f"{directory}/{ocfl.SIDECAR}"
     try:
         fields = read(key).decode().split()

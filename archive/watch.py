@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from redline import __version__
+from redline.archive.analyse import PROCESS_MIN_CHECKS, ProcessAnalyser
 from redline.archive.check import CheckContext, Retry, Target, check
 from redline.archive.discover import discover
 from redline.archive.errors import ArchiveError, FetchError, HTTPStatusError, UsageError
@@ -171,7 +172,7 @@ def run_watch(
     k, n = options.shard
     lease = RunLease(archive.store, f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
-        states = {s.id: s for s in all_states(archive.store)}
+        states = {s.id: s for s in all_states(archive.store, workers=options.concurrency)}
         fetcher = Fetcher(
             timeout=options.timeout,
             max_bytes=options.max_bytes,
@@ -229,6 +230,9 @@ def _check_all(
         max_retry_after=options.max_retry_after,
         refetch_delay=options.delay,
     )
+    workers = ProcessAnalyser() if len(targets) >= PROCESS_MIN_CHECKS else None
+    if workers is not None and workers.workers > 1:
+        ctx.analyse = workers
     robots = RobotsCache(fetcher) if options.robots else None
     queue: HostQueue[Target] = HostQueue(per_host=options.per_host, delay=options.delay)
     for target in targets:
@@ -294,6 +298,8 @@ def _check_all(
     finally:
         # On an interrupt, checks not started are dropped; those running finish alone.
         pool.shutdown(wait=finished_cleanly, cancel_futures=True)
+        if workers is not None:
+            workers.close()
 
 
 def _save_run(archive: Archive, summary: RunSummary, options: WatchOptions) -> None:

@@ -74,8 +74,12 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_file(path: Path, data: bytes, *, sync: bool = True) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:
+    try:
+        fh = open(path, "wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "wb")
+    with fh:
         fh.write(data)
         if sync:
             fh.flush()
@@ -89,8 +93,11 @@ class _FileLock(AbstractLock):
 
     def __enter__(self) -> _FileLock:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except FileNotFoundError:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             archive = self.path.parent.parent
             raise ArchiveError(
@@ -181,7 +188,6 @@ class LocalStore(Store):
     def put(self, key: str, data: bytes) -> None:
         target = self._path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
             _write_file(tmp, data, sync=not key.startswith(CACHE_PREFIX))
             os.replace(tmp, target)
