@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from redline.archive.decode import decode_html
 from redline.archive.errors import ExtractionError
@@ -48,6 +49,7 @@ class ProcessAnalyser:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
         self._lock = threading.Lock()
 
     def __call__(
@@ -59,12 +61,21 @@ class ProcessAnalyser:
         captured_before: bool,
     ) -> tuple[Article, Refusal | None]:
         with self._lock:
-            if self._pool is None:
+            if self._pool is None and not self._broken:
                 # "spawn": forking a process that runs threads can copy a held lock.
                 context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
             pool = self._pool
-        return pool.submit(analyse, body, url, content_type, status, captured_before).result()
+        if pool is not None:
+            try:
+                return pool.submit(
+                    analyse, body, url, content_type, status, captured_before
+                ).result()
+            except (BrokenProcessPool, RuntimeError, OSError):
+                # Workers could not start or died (a script that starts redline without
+                # an ``if __name__ == "__main__"`` guard, memory limits): read here.
+                self._broken = True
+        return analyse(body, url, content_type, status, captured_before)
 
     def close(self) -> None:
         with self._lock:

@@ -44,16 +44,14 @@ SECTIONS = {
 }
 #: The keys of each list's entries, in order.
 ITEM_KEYS = {
-    "changed": (
-        "url", "title", "version", "severity", "stealth", "reason", "at", "run", "excerpt"
-    ),
+    "changed": ("url", "title", "version", "severity", "stealth", "reason", "at", "run", "excerpt"),
     "new": ("url", "title", "version", "at", "run"),
     "gone": ("url", "version", "reason", "at", "run"),
     "redirected": ("url", "version", "location", "reason", "at", "run"),
     "blocked": ("url", "version", "reason", "at", "run"),
     "suspect": ("url", "version", "reason", "at", "run"),
     "errors": ("url", "reason", "at", "run"),
-}  # fmt: skip
+}
 
 #: An excerpt holds about this many characters of the change and the text around it.
 EXCERPT_CHARS = 300
@@ -76,6 +74,7 @@ EXCERPT_FIELDS = (
     "modified",
 )
 _RUN_ID_TIME = "%Y%m%dT%H%M%SZ"
+_SECTION_OF = {event: section for section, event in SECTIONS.items()}
 
 
 @dataclass(frozen=True)
@@ -345,11 +344,9 @@ def build_report(
             report.counts[name] += value if isinstance(value, int) else 0
         for raw in data.get("events", []):
             item = _item(raw, info)
-            if item is None:
-                continue
-            for section, event in SECTIONS.items():
-                if item.event == event:
-                    report.sections[section].append(item)
+            section = _SECTION_OF.get(item.event) if item is not None else None
+            if item is not None and section is not None:
+                report.sections[section].append(item)
     started = {info.run: info.started for info in report.runs}
     for section, items in report.sections.items():
         # Newest first (an event without a time at its run's start), later runs first.
@@ -415,7 +412,7 @@ def _details(archive: Archive, item: Item) -> Item:
         object_id = normalize_url(item.url)
     except RedlineError:
         return item
-    if item.event == "changed" and item.version is not None and item.version > 1:
+    if item.event == "changed" and isinstance(item.version, int) and item.version > 1:
         try:
             old = archive.article(object_id, item.version - 1)
             new = archive.article(object_id, item.version)
