@@ -242,6 +242,9 @@ def _check_all(
 
     def one(target: Target) -> tuple[Event | Retry, float | None]:
         delay = None
+        refusal = guard(target.url) if guard is not None and target.discovered else None
+        if refusal:  # before robots.txt: nothing at all is sent to such an address
+            return Event("skipped", target.url, version=_head(target), reason=refusal), None
         if robots is not None:
             policy = robots.policy(target.url)
             delay = policy.crawl_delay
