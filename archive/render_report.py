@@ -7,8 +7,9 @@ sentence of counts; then a section for each non-empty list: changed articles as 
 errors as lists. A report with nothing notable says so in one line.
 
 A step summary holds at most 1 MiB, so long lists end with "… and N more" and are cut
-shorter until the whole fits. Text from pages and logs is escaped as ``redline diff``
-escapes it: it cannot add links, images, HTML or table cells, nor mention anyone.
+shorter until the whole is below 1,000,000 bytes. Text from pages and logs is escaped
+as ``redline diff`` escapes it: it cannot add links, images, HTML or table cells, nor
+mention anyone.
 
 The JSON is one object; its keys are a contract (later versions only add keys)::
 
@@ -34,8 +35,8 @@ from redline.archive.report import (
     when,
 )
 
-#: A step summary's size limit; the Markdown stays below it.
-MAX_BYTES = 1024 * 1024
+#: The Markdown stays below this many bytes, under a step summary's limit (1 MiB).
+MAX_BYTES = 1_000_000
 #: Rows of the changed table, and entries of each other list, before "… and N more".
 TABLE_ROWS = 100
 LIST_ITEMS = 200
@@ -96,10 +97,7 @@ def _changed_table(items: list[Item], limit: int, timed: bool) -> list[str]:
 
 
 def _entry(section: str, item: Item, timed: bool) -> str:
-    if section == "new":
-        text = _link(item.url, item.title)
-    else:
-        text = _link(item.url)
+    text = _link(item.url, item.title)
     if item.version:
         text += f" · v{item.version}"
     if section == "redirected" and item.location:

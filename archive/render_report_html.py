@@ -104,7 +104,7 @@ def _changed(items: list[Item], timed: bool) -> list[str]:
 
 
 def _entry(section: str, item: Item, timed: bool) -> str:
-    text = _link(item.url, item.title if section == "new" else None)
+    text = _link(item.url, item.title)
     details = []
     if item.version:
         details.append(f"v{item.version}")

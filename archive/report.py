@@ -5,7 +5,7 @@ its counts and every notable event). A report is one run's log, or the logs of e
 run that started at or after a time, merged: the runs, the counts added up, and one
 list per kind of notable event, newest first. An event that happened in several runs
 is listed once for each. The archive adds what the log does not hold: the headline of
-a new or changed article, and for a changed one a short excerpt of its word diff.
+each article, and for a changed one a short excerpt of its word diff.
 
 Every output format renders a ``Report``; none of them reads the archive.
 """
@@ -46,10 +46,10 @@ SECTIONS = {
 ITEM_KEYS = {
     "changed": ("url", "title", "version", "severity", "stealth", "reason", "at", "run", "excerpt"),
     "new": ("url", "title", "version", "at", "run"),
-    "gone": ("url", "version", "reason", "at", "run"),
-    "redirected": ("url", "version", "location", "reason", "at", "run"),
-    "blocked": ("url", "version", "reason", "at", "run"),
-    "suspect": ("url", "version", "reason", "at", "run"),
+    "gone": ("url", "title", "version", "reason", "at", "run"),
+    "redirected": ("url", "title", "version", "location", "reason", "at", "run"),
+    "blocked": ("url", "title", "version", "reason", "at", "run"),
+    "suspect": ("url", "title", "version", "reason", "at", "run"),
     "errors": ("url", "reason", "at", "run"),
 }
 
@@ -124,7 +124,7 @@ class Item:
     stealth: bool | None = None
     reason: str | None = None
     location: str | None = None
-    #: The article's headline: a new article's, or a changed one's new headline.
+    #: The article's headline: a changed one's new headline, else the latest stored.
     title: str | None = None
     #: For a changed article: the start of its diff from the version before.
     excerpt: Excerpt | None = None
@@ -396,7 +396,7 @@ def _item(raw: object, run: RunInfo) -> Item | None:
 
 def _with_details(archive: Archive, items: list[Item]) -> list[Item]:
     """``items`` with headlines and excerpts, the first ``DETAIL_LIMIT`` of them."""
-    wanted = [n for n, item in enumerate(items[:DETAIL_LIMIT]) if item.event in ("new", "changed")]
+    wanted = [n for n, item in enumerate(items[:DETAIL_LIMIT]) if item.event != "error"]
     if not wanted:
         return items
     out = list(items)

@@ -73,13 +73,14 @@ def _register() -> None:
         extract,
         listing,
         log,
+        report,
         show,
         sync,
         verify,
         watch,
     )
 
-    for module in (capture, watch, extract, listing, log, show, diff, verify, sync, demo):
+    for module in (capture, watch, report, extract, listing, log, show, diff, verify, sync, demo):
         cli.add_command(module.command)
 
 
