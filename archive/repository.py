@@ -87,6 +87,8 @@ class ArticleSummary:
     last_checked: str | None
     unchanged_since: str | None = None
     checks: int = 0
+    #: "" while live; "gone" or "redirected" since a watch run saw it disappear.
+    status: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -98,6 +100,7 @@ class ArticleSummary:
             "last_checked": self.last_checked,
             "unchanged_since": self.unchanged_since,
             "checks": self.checks,
+            "status": self.status or None,
         }
 
 
@@ -322,6 +325,7 @@ class Archive:
                     last_checked=state.last_checked,
                     unchanged_since=state.unchanged_since,
                     checks=state.checks,
+                    status=state.status,
                 )
             )
         return sorted(out, key=lambda s: s.url)

@@ -18,7 +18,8 @@ def command(archive_path: str, as_json: bool) -> None:
             echo_json(s.to_dict())
         else:
             plural = "version" if s.versions == 1 else "versions"
-            click.echo(f"{s.versions:>3} {plural:<8}  {s.last_checked}  {s.url}")
+            status = f"  ({s.status})" if s.status else ""
+            click.echo(f"{s.versions:>3} {plural:<8}  {s.last_checked}  {s.url}{status}")
             if s.title:
                 click.echo(f"{'':14}{s.title}")
     if not summaries and not as_json:

@@ -254,6 +254,8 @@ def test_an_article_taken_down_is_gone_then_back(
     assert gone["version"] == 1
     log = redline("log", url)
     assert "gone" in log.stdout and str(status) in log.stdout
+    assert json.loads(redline("list", "--json").stdout)["status"] == "gone"
+    assert redline("list").stdout.splitlines()[0].endswith("(gone)")
 
     still = event_for(watch([url], "--all"), url)
     assert still["event"] == "unchanged" and "still gone" in str(still["reason"])
@@ -262,6 +264,7 @@ def test_an_article_taken_down_is_gone_then_back(
     back = event_for(watch([url], "--all"), url)
     assert back["event"] == "unchanged" and "back" in str(back["reason"])
     assert "back" in redline("log", url).stdout
+    assert json.loads(redline("list", "--json").stdout)["status"] is None
 
 
 def test_a_soft_404_after_capture_is_gone(
