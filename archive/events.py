@@ -70,6 +70,8 @@ class RunSummary:
     counts: Counter[str] = field(default_factory=Counter)
     notable: list[Event] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: When the first article left for later is due (ISO 8601), if any.
+    next_due: str | None = None
 
     def add(self, event: Event) -> None:
         self.counts[event.event] += 1
@@ -95,6 +97,8 @@ class RunSummary:
         text += f", {c['suspect']} suspect, {c['error']} error{'s' * (c['error'] != 1)}."
         if c["skipped"]:
             text += f" {c['skipped']:,} skipped (not due, robots.txt or refused)."
+        if self.next_due:
+            text += f" Next due: {self.next_due}."
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,4 +111,5 @@ class RunSummary:
             "counts": {name: self.counts[name] for name in EVENTS},
             "events": [e.to_dict() for e in self.notable],
             "notes": self.notes,
+            "next_due": self.next_due,
         }

@@ -36,7 +36,7 @@ from redline.archive.netguard import private_address_problem
 from redline.archive.repository import Archive
 from redline.archive.robots import RobotsPolicy, policy_from_response, robots_url
 from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT, RunLease
-from redline.archive.schedule import is_due
+from redline.archive.schedule import is_due, next_check
 from redline.archive.state import ArticleState, all_states
 from redline.archive.urls import normalize_url
 from redline.archive.watchlist import Watchlist
@@ -194,11 +194,16 @@ def run_watch(
             )
             now = utc_now()
             due = []
+            later = []
             for target in targets:
                 if options.check_all or is_due(target.state, now):
                     due.append(target)
                 else:
                     report(Event("skipped", target.url, version=_head(target), reason="not due"))
+                    when = next_check(target.state) if target.state is not None else None
+                    if when is not None:
+                        later.append(when)
+            summary.next_due = iso(min(later)) if later else None
             try:
                 _check_all(archive, fetcher, due, options, report, lease, progress)
             finally:

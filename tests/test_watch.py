@@ -60,6 +60,7 @@ def test_first_run_stores_every_article_then_only_due_ones_are_checked(
     second = redline("watch", str(wl), *FAST)
     assert {e["event"] for e in events(second)} == {"skipped"}
     assert all(e["reason"] == "not due" for e in events(second))
+    assert "2 skipped" in second.stderr and "Next due: 20" in second.stderr
     assert not [r for r in room.server.requests[before:] if r.path.startswith("/news/")]
 
     listed = redline("list", "--json")
