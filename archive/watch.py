@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 import uuid
@@ -61,6 +62,9 @@ class WatchOptions:
     max_attempts: int = 3
     max_retry_after: float = 120.0
     sitemap_days: float = 30.0
+    #: The run's id (``redline report --run ID``); by default its start time and a
+    #: random suffix.
+    run_id: str | None = None
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -71,6 +75,17 @@ def parse_shard(text: str) -> tuple[int, int]:
         if 1 <= k <= n:
             return k, n
     raise UsageError(f"--shard {text!r} is not K/N with 1 <= K <= N, e.g. --shard 2/4")
+
+
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def check_run_id(text: str) -> str:
+    if not _RUN_ID.fullmatch(text):
+        raise UsageError(
+            f"--run-id {text!r} is not usable; use 1 to 100 letters, digits, '.', '_' or '-'"
+        )
+    return text
 
 
 def shard_of(object_id: str, count: int) -> int:
@@ -160,7 +175,11 @@ def run_watch(
 ) -> RunSummary:
     started = utc_now()
     clock = time.monotonic()
-    run_id = f"{iso(started).replace(':', '').replace('-', '')}-{uuid.uuid4().hex[:6]}"
+    run_id = options.run_id or (
+        f"{iso(started).replace(':', '').replace('-', '')}-{uuid.uuid4().hex[:6]}"
+    )
+    if archive.store.exists(f"{RUNS_PREFIX}{run_id}.json"):
+        raise UsageError(f"a watch run named {run_id} is already in the archive; pick another")
     summary = RunSummary(run_id=run_id, started=iso(started))
     summary.notes += watchlist.problems
 

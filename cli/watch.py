@@ -11,7 +11,7 @@ from redline.archive.errors import ExitStatus
 from redline.archive.events import NOTABLE, Event
 from redline.archive.fetch import DEFAULT_TIMEOUT
 from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT
-from redline.archive.watch import WatchOptions, parse_shard, run_watch
+from redline.archive.watch import WatchOptions, check_run_id, parse_shard, run_watch
 from redline.archive.watchlist import read_watchlist
 from redline.cli.options import (
     archive_option,
@@ -93,6 +93,12 @@ FAIL_ON = {
     type=click.FloatRange(5, 86400),
     help="Seconds after which a dead run's hold on its shard is taken over.",
 )
+@click.option(
+    "--run-id",
+    metavar="ID",
+    help="Name this run, for 'redline report --run ID' (default: its start time and a "
+    "random suffix).",
+)
 @max_bytes_option
 @archive_option
 @json_option
@@ -109,6 +115,7 @@ def command(
     fail_on: tuple[str, ...],
     timeout: float,
     lease_timeout: float,
+    run_id: str | None,
     max_bytes: int,
     archive_path: str,
     as_json: bool,
@@ -137,6 +144,7 @@ def command(
         timeout=timeout,
         max_bytes=max_bytes,
         lease_timeout=lease_timeout,
+        run_id=check_run_id(run_id) if run_id is not None else None,
     )
     parsed = read_watchlist(watchlist)
     for problem in parsed.problems:

@@ -333,3 +333,15 @@ def test_each_run_leaves_a_log_in_the_archive(
     data = json.loads(log.read_text())
     assert data["counts"]["new"] == 1 and data["checked"] == 1
     assert data["events"][0]["url"] == a and data["events"][0]["event"] == "new"
+
+
+def test_a_run_can_be_named_for_its_report(
+    redline: Run, room: Newsroom, watchlist: Callable[..., Path], archive_dir: Path
+) -> None:
+    wl = watchlist(room.publish("flood"))
+    assert redline("watch", str(wl), "--run-id", "gh-42-1", *FAST).exit_code == 0
+    assert (archive_dir / "state" / "runs" / "gh-42-1.json").exists()
+    again = redline("watch", str(wl), "--run-id", "gh-42-1", *FAST)
+    assert again.exit_code == 2 and "already in the archive" in again.stderr
+    bad = redline("watch", str(wl), "--run-id", "../escape", *FAST)
+    assert bad.exit_code == 2 and "--run-id" in bad.stderr
