@@ -111,7 +111,8 @@ def check(target: Target, ctx: CheckContext) -> Event | Retry:
     except HTTPStatusError as exc:
         return _status(target, ctx, exc, at)
     except FetchError as exc:
-        return _note(ctx, target, Event("error", target.url, reason=exc.message, at=at))
+        event = Event("error", target.url, version=_head(target), reason=exc.message, at=at)
+        return _note(ctx, target, event)
     return _page(target, ctx, capture, at)
 
 
@@ -119,6 +120,7 @@ def _status(target: Target, ctx: CheckContext, exc: HTTPStatusError, at: str) ->
     status = exc.status
     said = exc.message.split("; ", 1)[0].replace(f"{exc.final_url} returned ", "")
     state = target.state
+    head = _head(target)
     if status == 304 and target.captured:
         event = Event("not-modified", target.url, version=_head(target), reason=said, at=at)
         return _note(ctx, target, event, unchanged=True)
@@ -130,18 +132,25 @@ def _status(target: Target, ctx: CheckContext, exc: HTTPStatusError, at: str) ->
         reason = f"{said} after {target.attempt + 1} attempts"
         if exc.retry_after is not None and exc.retry_after > ctx.max_retry_after:
             reason = f"{said}, asked to wait {exc.retry_after:.0f} s; left for the next run"
-        return _note(ctx, target, Event(kind, target.url, reason=reason, at=at))
+        return _note(ctx, target, Event(kind, target.url, version=head, reason=reason, at=at))
     if status in BLOCKED_STATUSES:
-        return _note(ctx, target, Event("blocked", target.url, reason=said, at=at))
+        event = Event("blocked", target.url, version=head, reason=said, at=at)
+        return _note(ctx, target, event)
     if status in GONE_STATUSES and target.captured and state is not None:
         return _disappeared(ctx, target, "gone", said, at)
-    return _note(ctx, target, Event("error", target.url, reason=exc.message, at=at))
+    return _note(ctx, target, Event("error", target.url, version=head, reason=exc.message, at=at))
 
 
 def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event | Retry:
     state = target.state
-    if target.captured and capture.redirects and is_front_page(target.url, capture.final_url):
+    if capture.redirects and is_front_page(target.url, capture.final_url):
         reason = f"sent to {capture.final_url}"
+        if not target.captured:  # never the article: a dead link, or a typo
+            reason = (
+                f"redirects to the site's front page ({capture.final_url}), not to an "
+                "article; check the URL"
+            )
+            return _note(ctx, target, Event("error", target.url, reason=reason, at=at))
         return _disappeared(ctx, target, "redirected", reason, at, location=capture.final_url)
     digest = hashlib.sha256(capture.body).hexdigest()
     validators = _validators(capture, digest)
@@ -178,6 +187,7 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
 
     def annotate(s: ArticleState) -> None:
         _attempted(s, target, at)
+        s.published = article.published or s.published
         for key, value in validators.items():
             setattr(s, key, value)
         if s.status:

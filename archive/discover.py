@@ -14,10 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from redline.archive.errors import FetchError, InputError
+from redline.archive.errors import FetchError, GuardRefused, InputError
 from redline.archive.events import Event
 from redline.archive.feeds import parse_feed
-from redline.archive.fetch import Fetcher
+from redline.archive.fetch import Fetcher, UrlGuard
 from redline.archive.models import iso, utc_now
 from redline.archive.sitemaps import SitemapEntry, parse_sitemap, recent
 
@@ -41,6 +41,7 @@ def discover(
     now: datetime | None = None,
     days: float = 30.0,
     concurrency: int = 4,
+    guard: UrlGuard | None = None,
 ) -> tuple[list[Found], list[Event]]:
     """Every page the feeds and sitemaps name (first source wins), and their errors."""
     now = now or utc_now()
@@ -53,15 +54,19 @@ def discover(
         kind, url = job
         if kind == "feed":
             return _feed(fetcher, url)
-        return _sitemap(fetcher, url, now, days)
+        return _sitemap(fetcher, url, now, days, guard)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs) or 1))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs) or 1)))
+    try:
         for pages, problems in pool.map(one, jobs):
             errors += problems
             for page in pages:
                 if page.url not in seen:
                     seen.add(page.url)
                     found.append(page)
+    finally:
+        # On an interrupt, do not wait for slow feeds: their threads end on their own.
+        pool.shutdown(wait=False, cancel_futures=True)
     return found, errors
 
 
@@ -79,7 +84,7 @@ def _feed(fetcher: Fetcher, url: str) -> tuple[list[Found], list[Event]]:
 
 
 def _sitemap(
-    fetcher: Fetcher, url: str, now: datetime, days: float
+    fetcher: Fetcher, url: str, now: datetime, days: float, guard: UrlGuard | None
 ) -> tuple[list[Found], list[Event]]:
     try:
         capture = fetcher.fetch(url, html_only=False)
@@ -90,9 +95,13 @@ def _sitemap(
     errors: list[Event] = []
     children = _newest(recent(sitemap.sitemaps, now, days))[:MAX_CHILD_SITEMAPS]
     for child in children:
+        # A sitemap index names other URLs, like a feed: the same guard applies to them.
         try:
-            capture = fetcher.fetch(child.url, html_only=False)
+            capture = fetcher.fetch(child.url, html_only=False, guard=guard)
             sub = parse_sitemap(capture.body, capture.final_url, max_bytes=fetcher.max_bytes)
+        except GuardRefused as exc:
+            errors.append(Event("skipped", child.url, reason=exc.message, at=iso(utc_now())))
+            continue
         except (FetchError, InputError) as exc:
             errors.append(_error(child.url, exc.message))
             continue

@@ -59,6 +59,16 @@ class Event:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
+def skip_kind(reason: str | None) -> str:
+    """A skipped event's reason, in two words, for the summary."""
+    text = reason or ""
+    if text == "not due":
+        return "not due"
+    if "robots.txt" in text:
+        return "disallowed by robots.txt"
+    return "private address"
+
+
 @dataclass
 class RunSummary:
     """Counts by event, the notable events themselves, and the run's time."""
@@ -72,9 +82,14 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     #: When the first article left for later is due (ISO 8601), if any.
     next_due: str | None = None
+    interrupted: bool = False
+    #: Why articles were skipped, by kind: "not due", "robots.txt", "private address".
+    skipped: Counter[str] = field(default_factory=Counter)
 
     def add(self, event: Event) -> None:
         self.counts[event.event] += 1
+        if event.event == "skipped":
+            self.skipped[skip_kind(event.reason)] += 1
         if event.event in NOTABLE:
             self.notable.append(event)
 
@@ -88,15 +103,17 @@ class RunSummary:
         unchanged = c["unchanged"] + c["not-modified"]
         text = (
             f"Checked {self.checked:,} article{'s' * (self.checked != 1)} in "
-            f"{self.seconds:.1f} s: {c['changed']} changed, {c['new']} new, "
+            f"{self.seconds:.1f} s: {c['changed']:,} changed, {c['new']:,} new, "
             f"{unchanged:,} unchanged"
         )
         if c["not-modified"]:
             text += f" ({c['not-modified']:,} not modified)"
-        text += f", {c['gone']} gone, {c['redirected']} redirected, {c['blocked']} blocked"
-        text += f", {c['suspect']} suspect, {c['error']} error{'s' * (c['error'] != 1)}."
+        text += f", {c['gone']:,} gone, {c['redirected']:,} redirected"
+        text += f", {c['blocked']:,} blocked, {c['suspect']:,} suspect"
+        text += f", {c['error']:,} error{'s' * (c['error'] != 1)}."
         if c["skipped"]:
-            text += f" {c['skipped']:,} skipped (not due, robots.txt or refused)."
+            why = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.skipped.items()))
+            text += f" {c['skipped']:,} skipped ({why})."
         if self.next_due:
             text += f" Next due: {self.next_due}."
         return text
@@ -112,4 +129,6 @@ class RunSummary:
             "events": [e.to_dict() for e in self.notable],
             "notes": self.notes,
             "next_due": self.next_due,
+            "interrupted": self.interrupted,
+            "skipped": dict(self.skipped),
         }

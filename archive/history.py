@@ -139,7 +139,8 @@ def timeline(
     ]
     if filtered:
         notes = [n for n in notes if n.event in ALWAYS_SHOWN]
+    # At the same second, the event first: "back", then the version it brought.
     items: list[tuple[str, int, LogEntry | WatchNote]] = [
-        (e.captured_at, 0, e) for e in entries
-    ] + [(n.at, 1, n) for n in notes]
+        (e.captured_at, 1, e) for e in entries
+    ] + [(n.at, 0, n) for n in notes]
     return [item for _at, _order, item in sorted(items, key=lambda i: (i[0], i[1]))]

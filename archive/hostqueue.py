@@ -24,6 +24,8 @@ class _Host(Generic[T]):
     active: int = 0
     next_start: float = 0.0
     delay: float | None = None
+    #: Whether the host's first check came back (with its robots.txt Crawl-delay).
+    known: bool = False
 
 
 class HostQueue(Generic[T]):
@@ -60,7 +62,10 @@ class HostQueue(Generic[T]):
             host = self._turn[0]
             self._turn.rotate(-1)
             state = self._hosts[host]
-            if state.active >= self.per_host or state.next_start > now:
+            # One request at a time until the first comes back with the host's robots.txt,
+            # and for good to a host that asks for a Crawl-delay.
+            limit = 1 if state.delay or not state.known else self.per_host
+            if state.active >= limit or state.next_start > now:
                 continue
             job = self._take(state, now)
             if job is not None:
@@ -81,8 +86,11 @@ class HostQueue(Generic[T]):
         delay = self.delay if state.delay is None else max(self.delay, state.delay)
         state.next_start = max(state.next_start, now + delay)
 
-    def set_delay(self, host: str, delay: float) -> None:
-        self._host(host).delay = delay
+    def set_delay(self, host: str, delay: float | None) -> None:
+        """What the host's robots.txt asks for (None: nothing): the host is known."""
+        state = self._host(host)
+        state.delay = delay
+        state.known = True
 
     def backoff(self, host: str, until: float) -> None:
         """Start nothing on ``host`` before ``until`` (a 429's Retry-After)."""

@@ -1,7 +1,9 @@
 """When each watched article is due: often while it is young, rarely once it is old.
 
-The age that counts is the time since the article last changed (or since it was first
-seen, before any change), so a story that was just edited is checked often again:
+The age that counts is the time since the article last changed or, before any change,
+since it was published (the date the page gives; else since redline first saw it), so
+a story that was just edited is checked often again and an old story that turns up in
+a feed is not polled like breaking news:
 
     younger than 3 hours    every 15 minutes
     younger than a day      every hour
@@ -60,12 +62,12 @@ def next_check(state: ArticleState) -> datetime | None:
         return None
     if state.status:
         return tried + GONE_INTERVAL
-    born = (
-        parse_time(state.last_changed)
-        or parse_time(state.discovered)
-        or parse_time(state.first_captured)
-        or tried
-    )
+    seen = parse_time(state.discovered) or parse_time(state.first_captured) or tried
+    published = parse_time(state.published)
+    if state.head > 1:
+        born = parse_time(state.last_changed) or seen
+    else:
+        born = min(published, seen) if published is not None else seen
     return tried + interval_for(max(tried - born, timedelta(0)))
 
 

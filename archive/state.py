@@ -51,6 +51,8 @@ class ArticleState:
     etag: str | None = None
     last_modified: str | None = None
     body_sha256: str | None = None
+    #: The publication date the page gives, if any (the schedule counts age from it).
+    published: str | None = None
     #: "" while the article is live; "gone" or "redirected" once it disappeared.
     status: str = ""
     #: Notable watch events (gone, redirected, back, blocked, suspect), oldest first.

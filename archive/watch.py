@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from redline import __version__
@@ -40,7 +40,7 @@ from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.schedule import is_due, next_check
 from redline.archive.state import ArticleState, all_states
 from redline.archive.urls import normalize_url
-from redline.archive.watchlist import Watchlist
+from redline.archive.watchlist import Watchlist, contact_problem
 
 RUNS_PREFIX = "state/runs/"
 PROJECT_URL = "https://github.com/redline-archive/redline"
@@ -88,6 +88,13 @@ def check_run_id(text: str) -> str:
     return text
 
 
+def check_contact(text: str) -> str:
+    problem = contact_problem(text)
+    if problem:
+        raise UsageError(f"--contact: {problem}")
+    return text.strip()
+
+
 def shard_of(object_id: str, count: int) -> int:
     """The shard (1..count) an article belongs to: a hash of its id, stable across runs."""
     return int(hashlib.sha256(object_id.encode()).hexdigest()[:16], 16) % count + 1
@@ -121,8 +128,13 @@ class RobotsCache:
             capture = self.fetcher.fetch(url, html_only=False)
         except HTTPStatusError as exc:
             return policy_from_response(exc.status, None)
-        except FetchError:
-            return policy_from_response(None, None)
+        except FetchError as exc:
+            reason = exc.message.split("; ")[0]
+            return replace(
+                policy_from_response(None, None),
+                note=f"robots.txt could not be fetched ({reason}): the site is treated as "
+                "closed for this run; check the URL, or pass --ignore-robots",
+            )
         return policy_from_response(capture.status, capture.body)
 
 
@@ -205,6 +217,7 @@ def run_watch(
                 [e.url for e in watchlist.sitemaps],
                 days=options.sitemap_days,
                 concurrency=options.concurrency,
+                guard=None if options.allow_private else private_address_problem,
             )
             for event in errors:
                 report(event)
@@ -218,13 +231,27 @@ def run_watch(
                 if options.check_all or is_due(target.state, now):
                     due.append(target)
                 else:
-                    report(Event("skipped", target.url, version=_head(target), reason="not due"))
+                    report(
+                        Event(
+                            "skipped",
+                            target.url,
+                            version=_head(target),
+                            reason="not due",
+                            at=iso(now),
+                        )
+                    )
                     when = next_check(target.state) if target.state is not None else None
                     if when is not None:
                         later.append(when)
             summary.next_due = iso(min(later)) if later else None
             try:
                 _check_all(archive, fetcher, due, options, report, lease, progress)
+            except BaseException:
+                summary.interrupted = True
+                summary.notes.append(
+                    f"the run was interrupted after {summary.checked:,} of {len(due):,} checks"
+                )
+                raise
             finally:
                 summary.finished = iso(utc_now())
                 summary.seconds = time.monotonic() - clock
@@ -267,21 +294,25 @@ def _check_all(
     def one(target: Target) -> tuple[Event | Retry, float | None]:
         delay = None
         refusal = guard(target.url) if guard is not None and target.discovered else None
+        at = iso(utc_now())
+        head = _head(target)
         if refusal:  # before robots.txt: nothing at all is sent to such an address
-            return Event("skipped", target.url, version=_head(target), reason=refusal), None
+            return Event("skipped", target.url, version=head, reason=refusal, at=at), None
         if robots is not None:
             policy = robots.policy(target.url)
             delay = policy.crawl_delay
+            if policy.closed:  # robots.txt unreachable or failing: the site is down
+                return Event("error", target.url, version=head, reason=policy.note, at=at), delay
             if not policy.allows(target.url):
-                reason = policy.note or (
+                reason = (
                     "robots.txt disallows it; pass --ignore-robots if you have the right "
                     "to archive it"
                 )
-                return Event("skipped", target.url, version=_head(target), reason=reason), delay
+                return Event("skipped", target.url, version=head, reason=reason, at=at), delay
         try:
             return check(target, ctx), delay
         except ArchiveError as exc:
-            return Event("error", target.url, version=_head(target), reason=exc.message), delay
+            return Event("error", target.url, version=head, reason=exc.message, at=at), delay
 
     pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="check")
     finished_cleanly = False
@@ -307,8 +338,7 @@ def _check_all(
                 host, target = running.pop(future)
                 outcome, crawl_delay = future.result()
                 now = time.monotonic()
-                if crawl_delay is not None:
-                    queue.set_delay(host, crawl_delay)
+                queue.set_delay(host, crawl_delay)
                 queue.finished(host, now)
                 if isinstance(outcome, Retry):
                     target.attempt += 1

@@ -13,11 +13,24 @@ A line that cannot be used is reported with its number; the rest of the file sti
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.archive.errors import InputError
 from redline.archive.urls import url_problem
+
+
+def contact_problem(text: str) -> str | None:
+    """Why ``text`` cannot go into a User-Agent header, or None."""
+    if not text.strip():
+        return "the contact is empty; give an e-mail address or URL"
+    if not all(" " <= ch <= "~" for ch in text):
+        return (
+            f"the contact {text!r} has characters an HTTP header cannot carry (only plain "
+            "ASCII letters, digits and punctuation); give an e-mail address or URL"
+        )
+    return None
 
 DIRECTIVES = ("feed", "sitemap", "contact")
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
@@ -56,8 +69,13 @@ def read_watchlist(path: str | Path) -> Watchlist:
         raise InputError(f"{name} is a folder; give a watchlist file (one URL a line)") from None
     except OSError as exc:
         raise InputError(f"cannot read watchlist {name} ({exc.strerror}); check it") from None
-    if len(data) > MAX_WATCHLIST_BYTES or b"\x00" in data[:4096]:
-        raise InputError(f"{name} is not a watchlist (binary or over 10 MB); give a text file")
+    if len(data) > MAX_WATCHLIST_BYTES:
+        raise InputError(
+            f"{name} is over 10 MB, too big for a watchlist; split it into several "
+            "watchlists, or watch the sites' feeds and sitemaps instead"
+        )
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name} is a binary file, not a watchlist; give a text file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -84,16 +102,22 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
         kind, value = _split(line)
         where = f"{name} line {number}"
         if kind is None:
-            watchlist.problems.append(
-                f"{where}: unknown directive {line.split(':', 1)[0]!r}; "
+            name = line.split(":", 1)[0].strip()
+            close = difflib.get_close_matches(name.lower(), DIRECTIVES, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}:'?" if close else (
                 f"use a URL or one of {', '.join(d + ':' for d in DIRECTIVES)}"
             )
+            watchlist.problems.append(f"{where}: unknown directive {name!r}; {hint}")
             continue
         if kind == "contact":
-            if not value:
-                watchlist.problems.append(f"{where}: 'contact:' needs an e-mail address or URL")
+            problem = contact_problem(value)
+            if problem:
+                watchlist.problems.append(f"{where}: {problem}")
             else:
                 watchlist.contact = value
+            continue
+        if not value:
+            watchlist.problems.append(f"{where}: '{kind}:' needs a URL after it")
             continue
         if any(ch.isspace() for ch in value):
             watchlist.problems.append(
@@ -102,6 +126,10 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
             )
             continue
         problem = url_problem(value)
+        scheme = value.split(":", 1)[0].lower()
+        close = difflib.get_close_matches(scheme, DIRECTIVES, n=1, cutoff=0.6)
+        if problem and close and kind == "page":
+            problem = f"unknown directive or scheme {scheme + ':'!r}; did you mean '{close[0]}:'?"
         if problem:
             watchlist.problems.append(f"{where}: {problem}")
             continue

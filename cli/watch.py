@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,7 +14,13 @@ from redline.archive.errors import ExitStatus
 from redline.archive.events import NOTABLE, Event
 from redline.archive.fetch import DEFAULT_TIMEOUT
 from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT
-from redline.archive.watch import WatchOptions, check_run_id, parse_shard, run_watch
+from redline.archive.watch import (
+    WatchOptions,
+    check_contact,
+    check_run_id,
+    parse_shard,
+    run_watch,
+)
 from redline.archive.watchlist import read_watchlist
 from redline.cli.options import (
     archive_option,
@@ -140,7 +149,7 @@ def command(
         check_all=check_all,
         robots=not ignore_robots,
         allow_private=allow_private,
-        contact=contact,
+        contact=check_contact(contact) if contact is not None else None,
         timeout=timeout,
         max_bytes=max_bytes,
         lease_timeout=lease_timeout,
@@ -155,7 +164,7 @@ def command(
     def emit(event: Event) -> None:
         if as_json:
             echo_json(event.to_dict())
-        elif event.event in NOTABLE:
+        elif event.event in NOTABLE or (event.event == "skipped" and event.reason != "not due"):
             if show_progress:
                 click.echo("\r\033[K", nl=False, err=True)
             click.echo(_line(event))
@@ -163,9 +172,10 @@ def command(
     def progress(done: int, total: int) -> None:
         click.echo(f"\r\033[Kchecked {done:,}/{total:,}", nl=False, err=True)
 
-    summary = run_watch(
-        archive, parsed, options, emit, progress=progress if show_progress else None
-    )
+    with _terminate_as_interrupt():
+        summary = run_watch(
+            archive, parsed, options, emit, progress=progress if show_progress else None
+        )
     if show_progress:
         click.echo("\r\033[K", nl=False, err=True)
     click.echo(summary.sentence(), err=True)
@@ -174,6 +184,25 @@ def command(
     statuses = [FAIL_ON[name] for name in fail_on if summary.counts[name]]
     if statuses:
         raise click.exceptions.Exit(int(max(statuses)))
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (how CI runners, Docker and systemd stop a job) ends the run as Ctrl-C
+    does: the run's log is written and its lease given back."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _line(event: Event) -> str:

@@ -311,3 +311,156 @@ def test_after_all_that_the_archive_is_valid(
     watch([url], "--all")
     assert ocfl_problems(archive_dir / "ocfl") == []
     assert redline("verify").exit_code == 0
+
+
+# -- what a new user runs into -------------------------------------------------------------
+
+
+def test_a_site_that_is_down_is_an_error_not_a_skip(
+    watch: Callable[..., Result], redline: Run, tmp_path: Path
+) -> None:
+    """robots.txt is asked for first: when the host cannot be reached at all, that is the
+    site failing (an error, which --fail-on error catches), not a polite skip."""
+    from tests.support.http_server import unused_port
+
+    url = f"http://127.0.0.1:{unused_port()}/news/story"
+    result = watch([url])
+    event = event_for(result, url)
+    assert event["event"] == "error"
+    assert "connection refused" in str(event["reason"]) and "robots.txt" in str(event["reason"])
+    assert "1 error." in result.stderr
+    wl = tmp_path / "watchlist.txt"
+    assert redline("watch", str(wl), "--all", "--fail-on", "error").exit_code == 1
+
+
+def test_a_first_capture_that_lands_on_the_front_page_stores_nothing(
+    watch: Callable[..., Result], redline: Run, http_server: LocalHTTPServer
+) -> None:
+    url = http_server.route("/news/old-story", Route.redirect("/", status=301))
+    front = "<html><head><title>Home</title></head><body><h1>Riverton Ledger</h1>"
+    http_server.route("/", Route(body=front + "<p>" + "News of the day. " * 40 + "</p>"))
+    event = event_for(watch([url]), url)
+    assert event["event"] == "error" and "front page" in str(event["reason"])
+    assert redline("list", "--json").stdout == ""
+
+
+def test_children_of_a_sitemap_index_are_guarded_too(
+    redline: Run, http_server: LocalHTTPServer, tmp_path: Path
+) -> None:
+    child = http_server.url("/sitemap-news.xml")
+    index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{child}</loc></sitemap></sitemapindex>"
+    )
+    sitemap = http_server.route(
+        "/sitemap.xml", Route(body=index, content_type="application/xml")
+    )
+    wl = tmp_path / "watchlist.txt"
+    wl.write_text(f"sitemap: {sitemap}\n")
+    result = redline("watch", str(wl), *FAST)
+    assert result.exit_code == 0
+    assert "/sitemap-news.xml" not in [r.path for r in http_server.requests]
+    (event,) = events(result)
+    assert event["event"] == "skipped" and "--allow-private" in str(event["reason"])
+
+
+def test_a_contact_that_cannot_go_in_a_header_is_refused_up_front(
+    redline: Run, room: Newsroom, tmp_path: Path
+) -> None:
+    wl = tmp_path / "watchlist.txt"
+    wl.write_text(room.publish("flood") + "\n")
+    for contact in ("雪 <desk@example.org>", "a\r\nX-Evil: 1"):
+        result = redline("watch", str(wl), "--contact", contact)
+        assert result.exit_code == 2
+        assert "--contact" in result.stderr and "Traceback" not in result.output
+        assert len(result.stderr.strip().splitlines()) == 1
+    wl.write_text("contact: 雪 desk\n" + room.url("flood") + "\n")
+    result = redline("watch", str(wl), *FAST)
+    assert result.exit_code == 0
+    assert "line 1:" in result.stderr and "header" in result.stderr
+    assert [e["event"] for e in events(result)] == ["new"]
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("fed: https://x.example/rss", "did you mean 'feed:'"),
+        ("sitemap:", "'sitemap:' needs a URL"),
+        ("feed:   ", "'feed:' needs a URL"),
+    ],
+)
+def test_watchlist_typos_get_a_helpful_message(
+    redline: Run, room: Newsroom, tmp_path: Path, line: str, words: str
+) -> None:
+    wl = tmp_path / "watchlist.txt"
+    wl.write_text(f"{line}\n{room.publish('flood')}\n")
+    result = redline("watch", str(wl), *FAST)
+    assert result.exit_code == 0
+    assert "line 1: " in result.stderr and words in result.stderr
+
+
+def test_a_crawl_delay_spaces_requests_one_at_a_time(
+    watch: Callable[..., Result], room: Newsroom, http_server: LocalHTTPServer
+) -> None:
+    urls = [room.publish(f"story-{n}") for n in range(3)]
+    http_server.route(
+        "/robots.txt", Route(body="User-agent: *\nCrawl-delay: 1\n", content_type="text/plain")
+    )
+    start = time.monotonic()
+    result = watch(urls)
+    assert time.monotonic() - start >= 2.0  # three requests, a second apart
+    assert [e["event"] for e in events(result)] == ["new"] * 3
+
+
+def test_robots_skips_are_shown_to_people_with_their_reason(
+    redline: Run, room: Newsroom, tmp_path: Path
+) -> None:
+    url = room.publish("flood")
+    room.server.route(
+        "/robots.txt", Route(body="User-agent: *\nDisallow: /\n", content_type="text/plain")
+    )
+    wl = tmp_path / "watchlist.txt"
+    wl.write_text(url + "\n")
+    result = redline("watch", str(wl), "--delay", "0")
+    assert result.stdout.startswith("skipped") and "robots.txt disallows it" in result.stdout
+    assert "1 skipped (1 disallowed by robots.txt)" in result.stderr
+
+
+@pytest.mark.e2e
+def test_sigterm_ends_a_run_like_ctrl_c(room: Newsroom, http_server: LocalHTTPServer,
+                                        tmp_path: Path) -> None:  # fmt: skip
+    """CI runners and systemd stop jobs with SIGTERM: the run's log says it was cut
+    short, and the shard's lease is given back for the next run."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    urls = [room.publish("fast")] + [
+        http_server.route(f"/news/slow-{n}", Route(body="<p>late</p>", delay=30))
+        for n in range(3)
+    ]
+    wl = tmp_path / "watchlist.txt"
+    wl.write_text("\n".join(urls) + "\n")
+    archive = tmp_path / "archive"
+    exe = shutil.which("redline", path=str(Path(sys.executable).parent)) or "redline"
+    proc = subprocess.Popen(
+        [exe, "watch", str(wl), "--archive", str(archive), "--delay", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "REDLINE_ARCHIVE"},
+    )
+    deadline = time.monotonic() + 20
+    while hits(http_server, "/news/slow-2") == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert not list((archive / "state" / "leases").glob("*.json"))
+    (log,) = (archive / "state" / "runs").glob("*.json")
+    data = json.loads(log.read_text())
+    assert data["interrupted"] is True
+    assert "interrupted after 1 of 4 checks" in " ".join(data["notes"])
