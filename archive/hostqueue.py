@@ -62,16 +62,18 @@ class HostQueue(Generic[T]):
             host = self._turn[0]
             self._turn.rotate(-1)
             state = self._hosts[host]
-            # One request at a time until the first comes back with the host's robots.txt,
-            # and for good to a host that asks for a Crawl-delay.
-            limit = 1 if state.delay or not state.known else self.per_host
-            if state.active >= limit or state.next_start > now:
+            if state.active >= self._limit(state) or state.next_start > now:
                 continue
             job = self._take(state, now)
             if job is not None:
                 state.active += 1
                 return host, job
         return None
+
+    def _limit(self, state: _Host[T]) -> int:
+        # One request at a time until the first comes back with the host's robots.txt,
+        # and for good to a host that asks for a Crawl-delay.
+        return 1 if state.delay or not state.known else self.per_host
 
     def _take(self, state: _Host[T], now: float) -> T | None:
         for i, (not_before, job) in enumerate(state.later):
@@ -98,9 +100,12 @@ class HostQueue(Generic[T]):
         state.next_start = max(state.next_start, until)
 
     def next_wake(self, now: float) -> float | None:
-        """The earliest time a pending job could start, ignoring busy slots."""
+        """The earliest time a pending job could start on a host with a free slot (a busy
+        host wakes the caller when one of its requests finishes)."""
         times = []
         for state in self._hosts.values():
+            if state.active >= self._limit(state):
+                continue
             if state.jobs:
                 times.append(max(now, state.next_start))
             for not_before, _job in state.later:

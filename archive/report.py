@@ -50,7 +50,7 @@ ITEM_KEYS = {
     "redirected": ("url", "title", "version", "location", "reason", "at", "run"),
     "blocked": ("url", "title", "version", "reason", "at", "run"),
     "suspect": ("url", "title", "version", "reason", "at", "run"),
-    "errors": ("url", "reason", "at", "run"),
+    "errors": ("url", "title", "version", "reason", "at", "run"),
 }
 
 #: An excerpt holds about this many characters of the change and the text around it.
@@ -396,7 +396,7 @@ def _item(raw: object, run: RunInfo) -> Item | None:
 
 def _with_details(archive: Archive, items: list[Item]) -> list[Item]:
     """``items`` with headlines and excerpts, the first ``DETAIL_LIMIT`` of them."""
-    wanted = [n for n, item in enumerate(items[:DETAIL_LIMIT]) if item.event != "error"]
+    wanted = list(range(min(len(items), DETAIL_LIMIT)))
     if not wanted:
         return items
     out = list(items)

@@ -102,3 +102,16 @@ def test_a_crawl_delay_means_one_at_a_time_and_a_retry_waits_its_turn() -> None:
     queue.finished("slow.example", 7.0)
     assert queue.pop_ready(25.0) is None
     assert queue.pop_ready(30.0) == ("slow.example", "retry")
+
+
+def test_a_busy_host_does_not_wake_the_dispatcher() -> None:
+    """Pending jobs on a host whose slots are all taken wait for a request to finish;
+    waking for them would spin the dispatcher and starve the checks of CPU."""
+    queue: HostQueue[str] = HostQueue(per_host=1, delay=0.0)
+    queue.push("a.example", "a0")
+    queue.push("a.example", "a1")
+    assert queue.pop_ready(0.0) == ("a.example", "a0")
+    assert queue.next_wake(0.0) is None
+    queue.set_delay("a.example", None)
+    queue.finished("a.example", 0.1)
+    assert queue.next_wake(0.1) == 0.1
