@@ -51,6 +51,8 @@ class Target:
     attempt: int = 0
     #: Why the previous attempt looked like a drop: this one is the re-fetch.
     suspect: str | None = None
+    #: The stored state's bytes as read at the start of the run.
+    raw: bytes | None = None
     object_id: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -253,7 +255,7 @@ def _note(
         if then is not None:
             then(state)
 
-    ctx.archive.note_check(target.object_id, annotate)
+    ctx.archive.note_check(target.object_id, annotate, known=target.raw)
     return event
 
 

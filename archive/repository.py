@@ -416,12 +416,23 @@ class Archive:
             replace_state(self.store, state, raw)
         return RecordResult(state.id, "unchanged", state.head, captured_at)
 
-    def note_check(self, object_id: str, annotate: Annotate) -> ArticleState:
+    def note_check(
+        self, object_id: str, annotate: Annotate, known: bytes | None = None
+    ) -> ArticleState:
         """Apply ``annotate`` to the article's state (a new one when it has none) and
         write it back, retrying when another run wrote it in between. For checks that
-        store no version: a 304, a body already seen, a page refused or gone."""
-        for _attempt in range(COMMIT_ATTEMPTS):
-            stored, raw = read_state(self.store, object_id)
+        store no version: a 304, a body already seen, a page refused or gone.
+
+        ``known``: the state's bytes as the caller read them, tried first (one read
+        fewer per check); when another run wrote since, the state is read again."""
+        for attempt in range(COMMIT_ATTEMPTS):
+            if attempt == 0 and known is not None:
+                try:
+                    stored, raw = ArticleState.from_bytes(known), known
+                except (ValueError, TypeError):
+                    stored, raw = read_state(self.store, object_id)
+            else:
+                stored, raw = read_state(self.store, object_id)
             state = replace(stored) if stored is not None else ArticleState(id=object_id)
             annotate(state)
             try:

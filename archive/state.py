@@ -120,19 +120,26 @@ def replace_state(store: Store, state: ArticleState, expected: bytes | None) -> 
 
 
 def all_states(store: Store, *, workers: int = 1) -> list[ArticleState]:
-    """Every article's state (unreadable ones left out), read by ``workers`` threads:
-    on S3 each is a request, and a watch run reads them all."""
+    """Every article's state (unreadable ones left out)."""
+    return [state for state, _raw in read_all_states(store, workers=workers)]
+
+
+def read_all_states(store: Store, *, workers: int = 1) -> list[tuple[ArticleState, bytes]]:
+    """Every article's state with the bytes it was read from (for ``replace_state``), read
+    by ``workers`` threads: on S3 each is a request, and a watch run reads them all."""
     keys = [k for k in store.list(STATE_ROOT + "/") if k.endswith(".json")]
 
-    def one(key: str) -> ArticleState | None:
+    def one(key: str) -> tuple[ArticleState, bytes] | None:
         try:
-            return ArticleState.from_bytes(store.read(key))
+            raw = store.read(key)
+            state = ArticleState.from_bytes(raw)
         except (KeyMissing, ValueError, TypeError):
             return None
+        return (state, raw) if key == state_key(state.id) else None
 
     if workers > 1 and len(keys) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             found = list(pool.map(one, keys))
     else:
         found = [one(key) for key in keys]
-    return [state for state in found if state is not None]
+    return [pair for pair in found if pair is not None]

@@ -38,7 +38,7 @@ from redline.archive.repository import Archive
 from redline.archive.robots import RobotsPolicy, policy_from_response, robots_url
 from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.schedule import is_due, next_check
-from redline.archive.state import ArticleState, all_states
+from redline.archive.state import ArticleState, read_all_states
 from redline.archive.urls import normalize_url
 from redline.archive.watchlist import Watchlist, contact_problem
 
@@ -203,7 +203,9 @@ def run_watch(
     k, n = options.shard
     lease = RunLease(archive.store, f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
-        states = {s.id: s for s in all_states(archive.store, workers=options.concurrency)}
+        read = read_all_states(archive.store, workers=options.concurrency)
+        states = {state.id: state for state, _raw in read}
+        raws = {state.id: raw for state, raw in read}
         fetcher = Fetcher(
             timeout=options.timeout,
             max_bytes=options.max_bytes,
@@ -224,6 +226,8 @@ def run_watch(
             targets = select_targets(
                 watchlist, [(f.url, f.source) for f in found], states, options.shard
             )
+            for target in targets:
+                target.raw = raws.get(target.object_id)
             now = utc_now()
             due = []
             later = []
