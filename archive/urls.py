@@ -21,6 +21,7 @@ the archive's object id:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
@@ -108,7 +109,9 @@ def url_problem(url: str) -> str | None:
         return (
             "an empty URL is not an http(s) URL; give the full address, e.g. https://example.com/a"
         )
-    if any(ch != " " and (ch.isspace() or not ch.isprintable()) for ch in url):
+    if not (url.isascii() and url.isprintable()) and any(  # the fast test passes most URLs
+        ch != " " and (ch.isspace() or not ch.isprintable()) for ch in url
+    ):
         return f"{url!r} contains line breaks or control characters; give one URL at a time"
     try:
         parts = urlsplit(url)
@@ -191,6 +194,12 @@ def normalize_url(url: str) -> str:
 
     Raises ``UsageError`` for anything that is not an absolute http(s) URL with a host.
     """
+    return _normalized(url)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalized(url: str) -> str:
+    # A watch run asks for the id of every article several times: remember them.
     url = check_http_url(url)
     parts: SplitResult = urlsplit(url)
     scheme = parts.scheme.lower()

@@ -126,10 +126,13 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
             )
             continue
         problem = url_problem(value)
-        scheme = value.split(":", 1)[0].lower()
-        close = difflib.get_close_matches(scheme, DIRECTIVES, n=1, cutoff=0.6)
-        if problem and close and kind == "page":
-            problem = f"unknown directive or scheme {scheme + ':'!r}; did you mean '{close[0]}:'?"
+        if problem and kind == "page":
+            scheme = value.split(":", 1)[0].lower()
+            close = difflib.get_close_matches(scheme, DIRECTIVES, n=1, cutoff=0.6)
+            if close:
+                problem = (
+                    f"unknown directive or scheme {scheme + ':'!r}; did you mean '{close[0]}:'?"
+                )
         if problem:
             watchlist.problems.append(f"{where}: {problem}")
             continue
