@@ -340,6 +340,19 @@ def render_html(report: DiffReport) -> str:
         )
     else:
         views = '<main><p class="none">No changes in the article.</p></main>'
+    return html_page(
+        page_title,
+        STYLE,
+        [
+            _header(report),
+            views,
+            "<footer>Made by redline from two archived versions of the article.</footer>",
+        ],
+    )
+
+
+def html_page(title: str, style: str, body: list[str]) -> str:
+    """One self-contained page: no scripts, nothing fetched (the CSP forbids it)."""
     return (
         "\n".join(
             [
@@ -351,13 +364,11 @@ def render_html(report: DiffReport) -> str:
                 '<meta name="referrer" content="no-referrer">',
                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
                 '<meta name="color-scheme" content="light dark">',
-                f"<title>{_e(page_title)}</title>",
-                f"<style>{STYLE}</style>",
+                f"<title>{_e(title)}</title>",
+                f"<style>{style}</style>",
                 "</head>",
                 "<body>",
-                _header(report),
-                views,
-                "<footer>Made by redline from two archived versions of the article.</footer>",
+                *body,
                 "</body>",
                 "</html>",
             ]

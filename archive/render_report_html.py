@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from redline.archive.render_blocks import is_web_url
-from redline.archive.render_html import CSP, inline_html
+from redline.archive.render_html import html_page, inline_html
 from redline.archive.report import (
     NOTHING_NOTABLE,
     SECTION_TITLES,
@@ -155,26 +155,8 @@ def render_report_html(report: Report) -> str:
         items_html = "".join(f"<li>{_e(run)}: {_e(note)}</li>" for run, note in notes)
         body.append(f'<section id="notes"><h2>Notes</h2><ul>{items_html}</ul></section>')
     body.append("</main>")
-    return (
-        "\n".join(
-            [
-                "<!DOCTYPE html>",
-                '<html lang="en">',
-                "<head>",
-                '<meta charset="utf-8">',
-                f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">',
-                '<meta name="referrer" content="no-referrer">',
-                '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                '<meta name="color-scheme" content="light dark">',
-                f"<title>{_e(heading)}</title>",
-                f"<style>{STYLE}</style>",
-                "</head>",
-                "<body>",
-                *body,
-                "<footer>Made by redline from the logs of its watch runs.</footer>",
-                "</body>",
-                "</html>",
-            ]
-        )
-        + "\n"
+    return html_page(
+        heading,
+        STYLE,
+        [*body, "<footer>Made by redline from the logs of its watch runs.</footer>"],
     )

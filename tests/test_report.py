@@ -25,7 +25,6 @@ from redline.archive.report import EXCERPT_CHARS, Excerpt, Item, Report, RunInfo
 from redline.archive.repository import Archive
 from redline.archive.times import parse_when
 from redline.archive.urls import normalize_url
-from tests.support.http_server import LocalHTTPServer
 from tests.support.newsroom import Newsroom
 
 Run = Callable[..., Result]
@@ -64,21 +63,6 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return Clock(monkeypatch)
-
-
-@pytest.fixture
-def room(http_server: LocalHTTPServer) -> Newsroom:
-    return Newsroom(http_server)
-
-
-@pytest.fixture
-def watchlist(tmp_path: Path) -> Callable[..., Path]:
-    def write(*lines: str) -> Path:
-        path = tmp_path / "watchlist.txt"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
-
-    return write
 
 
 @dataclass

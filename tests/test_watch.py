@@ -28,21 +28,6 @@ def by_url(result: Result) -> dict[str, dict[str, object]]:
     return {str(e["url"]): e for e in events(result)}
 
 
-@pytest.fixture
-def room(http_server: LocalHTTPServer) -> Newsroom:
-    return Newsroom(http_server)
-
-
-@pytest.fixture
-def watchlist(tmp_path: Path) -> Callable[..., Path]:
-    def write(*lines: str) -> Path:
-        path = tmp_path / "watchlist.txt"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
-
-    return write
-
-
 def test_first_run_stores_every_article_then_only_due_ones_are_checked(
     redline: Run, room: Newsroom, watchlist: Callable[..., Path], archive_dir: Path
 ) -> None:

@@ -61,11 +61,6 @@ def hits(server: LocalHTTPServer, path: str) -> int:
 
 
 @pytest.fixture
-def room(http_server: LocalHTTPServer) -> Newsroom:
-    return Newsroom(http_server)
-
-
-@pytest.fixture
 def watch(redline: Run, tmp_path: Path) -> Callable[..., Result]:
     """Run ``redline watch`` over the given URLs (plus extra options)."""
 

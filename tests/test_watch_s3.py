@@ -27,16 +27,6 @@ def events(result: Result) -> dict[str, str]:
     return {e["url"]: e["event"] for e in lines}
 
 
-@pytest.fixture
-def watchlist(tmp_path: Path) -> Callable[..., Path]:
-    def write(*lines: str) -> Path:
-        path = tmp_path / "watchlist.txt"
-        path.write_text("\n".join(lines) + "\n")
-        return path
-
-    return write
-
-
 def test_watch_into_a_bucket_keeps_schedule_and_versions_there(
     s3_env: SeaweedS3, http_server: LocalHTTPServer, watchlist: Callable[..., Path]
 ) -> None:
