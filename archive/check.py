@@ -82,8 +82,10 @@ class Retry:
 class CheckContext:
     archive: Archive
     fetcher: Fetcher
-    #: Applied to URLs found in feeds and sitemaps (and their redirects).
+    #: Applied to URLs found in feeds and sitemaps (and their redirects)...
     guard: UrlGuard | None = None
+    #: ...and to the address each of their connections reached.
+    peer_guard: UrlGuard | None = None
     max_attempts: int = 3
     max_retry_after: float = 120.0
     #: Pause before re-fetching a page whose article dropped.
@@ -106,7 +108,10 @@ def check(target: Target, ctx: CheckContext) -> Event | Retry:
             headers["If-Modified-Since"] = state.last_modified
     try:
         capture = ctx.fetcher.fetch(
-            target.url, headers=headers, guard=ctx.guard if target.discovered else None
+            target.url,
+            headers=headers,
+            guard=ctx.guard if target.discovered else None,
+            peer_guard=ctx.peer_guard if target.discovered else None,
         )
     except GuardRefused as exc:
         return Event("skipped", target.url, reason=exc.message, at=at)

@@ -19,6 +19,7 @@ from redline.archive.events import Event
 from redline.archive.feeds import parse_feed
 from redline.archive.fetch import Fetcher, UrlGuard
 from redline.archive.models import iso, utc_now
+from redline.archive.netguard import connected_address_problem
 from redline.archive.sitemaps import SitemapEntry, parse_sitemap, recent
 
 MAX_CHILD_SITEMAPS = 50
@@ -97,7 +98,12 @@ def _sitemap(
     for child in children:
         # A sitemap index names other URLs, like a feed: the same guard applies to them.
         try:
-            capture = fetcher.fetch(child.url, html_only=False, guard=guard)
+            capture = fetcher.fetch(
+                child.url,
+                html_only=False,
+                guard=guard,
+                peer_guard=connected_address_problem if guard is not None else None,
+            )
             sub = parse_sitemap(capture.body, capture.final_url, max_bytes=fetcher.max_bytes)
         except GuardRefused as exc:
             errors.append(Event("skipped", child.url, reason=exc.message, at=iso(utc_now())))

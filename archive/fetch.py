@@ -312,12 +312,14 @@ class Fetcher:
         *,
         headers: Mapping[str, str] | None = None,
         guard: UrlGuard | None = None,
+        peer_guard: UrlGuard | None = None,
         html_only: bool = True,
     ) -> Capture:
         """Fetch ``url`` (following redirects) and return the final page as a Capture.
 
         ``headers`` are added to every request (conditional GET: If-None-Match...);
-        ``guard`` may refuse any URL of the chain (``GuardRefused``); with
+        ``guard`` may refuse any URL of the chain, and ``peer_guard`` the address each
+        connection reached (both raise ``GuardRefused``); with
         ``html_only=False`` any content type is accepted (robots.txt, feeds, sitemaps).
         A final status outside 2xx raises ``HTTPStatusError``, which carries it.
         """
@@ -339,6 +341,12 @@ class Fetcher:
                 raise GuardRefused(refusal)
             request_headers = self._request_headers(current, cookies.header(host)) + extra
             response = self._open(current, request_headers, deadline_at)
+            peer = _peer_address(response) if peer_guard is not None else None
+            refused = peer_guard(peer) if peer_guard is not None and peer else None
+            if refused:
+                response.close()
+                response.release_conn()
+                raise GuardRefused(refused)
             fetched_at = utc_now()
             received = _response_headers(response)
             cookies.update(host, received)
@@ -598,6 +606,16 @@ def _response_headers(response: Any) -> tuple[tuple[str, str], ...]:
     if message is not None:
         return tuple((str(k), str(v)) for k, v in message.items())
     return tuple((str(k), str(v)) for k, v in response.headers.iteritems())
+
+
+def _peer_address(response: Any) -> str | None:
+    """The IP address the response came from, when the socket can tell."""
+    connection = getattr(response, "connection", None) or getattr(response, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    try:
+        return str(sock.getpeername()[0]) if sock is not None else None
+    except (OSError, IndexError, TypeError):
+        return None
 
 
 def _discard(response: Any) -> None:

@@ -277,3 +277,17 @@ def private_address_problem(url: str, resolve: Resolver | None = None) -> str | 
         if problem:
             return problem
     return None
+
+
+def connected_address_problem(address: str) -> str | None:
+    """Why the address a connection actually reached is not public, or None.
+
+    Checked after connecting, it closes what checking the name before cannot: a name
+    that resolved to a public address for the check and to a private one for the fetch
+    (DNS rebinding). Nothing read from such a connection is kept.
+    """
+    ip = _parse_ip(address.split("%", 1)[0])
+    if ip is None:
+        return None
+    what = _what(ip)
+    return None if what is None else _refuse(f"the connection reached {address}, {what}")

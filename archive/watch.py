@@ -33,7 +33,7 @@ from redline.archive.events import Event, RunSummary
 from redline.archive.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
 from redline.archive.hostqueue import HostQueue
 from redline.archive.models import iso, utc_now
-from redline.archive.netguard import private_address_problem
+from redline.archive.netguard import connected_address_problem, private_address_problem
 from redline.archive.repository import Archive
 from redline.archive.robots import RobotsPolicy, policy_from_response, robots_url
 from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT, RunLease
@@ -281,6 +281,7 @@ def _check_all(
         archive,
         fetcher,
         guard=guard,
+        peer_guard=None if options.allow_private else connected_address_problem,
         max_attempts=options.max_attempts,
         max_retry_after=options.max_retry_after,
         refetch_delay=options.delay,

@@ -11,7 +11,7 @@ from click.testing import Result
 
 from redline.archive.errors import GuardRefused
 from redline.archive.fetch import Fetcher
-from redline.archive.netguard import private_address_problem
+from redline.archive.netguard import connected_address_problem, private_address_problem
 from tests.conftest import ocfl_problems
 from tests.support.http_server import LocalHTTPServer, Route
 from tests.support.newsroom import Newsroom
@@ -170,6 +170,17 @@ def test_the_guard_applies_to_every_hop_of_a_redirect(http_server: LocalHTTPServ
     with Fetcher(timeout=1) as fetcher, pytest.raises(GuardRefused) as refused:
         fetcher.fetch(start, guard=private_address_problem_except_loopback)
     assert "169.254.169.254" in refused.value.message
+
+
+def test_the_address_a_connection_reached_is_checked_too(http_server: LocalHTTPServer) -> None:
+    """A name can resolve to a public address when checked and to a private one when
+    fetched (DNS rebinding): the address the connection reached is checked as well, and
+    nothing read from it is kept."""
+    url = http_server.route("/meta", Route(body="<p>secret</p>"))
+    with Fetcher(timeout=1) as fetcher, pytest.raises(GuardRefused) as refused:
+        fetcher.fetch(url, peer_guard=connected_address_problem)
+    assert "the connection reached 127.0.0.1, a loopback address" in refused.value.message
+    assert connected_address_problem("93.184.216.34") is None
 
 
 def private_address_problem_except_loopback(url: str) -> str | None:
