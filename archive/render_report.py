@@ -141,7 +141,11 @@ def _render(report: Report, rows: int, entries: int) -> str:
     notes = [(run.run, note) for run in report.runs for note in run.notes]
     if notes:
         lines += ["### Notes", ""]
-        lines += [f"- {escape(run)}: {escape(_short(note))}" for run, note in notes[:entries]]
+        several = len(report.runs) > 1  # one run's notes need no run id
+        lines += [
+            f"- {escape(run) + ': ' if several else ''}{escape(_short(note))}"
+            for run, note in notes[:entries]
+        ]
         lines += [""] + _more(len(notes), entries)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -152,7 +152,10 @@ def render_report_html(report: Report) -> str:
         body.append("</section>")
     notes = [(run.run, note) for run in report.runs for note in run.notes]
     if notes:
-        items_html = "".join(f"<li>{_e(run)}: {_e(note)}</li>" for run, note in notes)
+        several = len(report.runs) > 1  # one run's notes need no run id
+        items_html = "".join(
+            f"<li>{_e(run) + ': ' if several else ''}{_e(note)}</li>" for run, note in notes
+        )
         body.append(f'<section id="notes"><h2>Notes</h2><ul>{items_html}</ul></section>')
     body.append("</main>")
     return html_page(

@@ -158,7 +158,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "runs": [run.to_dict() for run in self.runs],
+            "runs": [run.to_dict() for run in reversed(self.runs)],  # newest first
             "since": self.since,
             "checked": self.checked,
             "counts": {name: self.counts.get(name, 0) for name in EVENTS},

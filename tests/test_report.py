@@ -335,7 +335,7 @@ def test_since_merges_runs_and_keeps_each_event_newest_first(
     assert len(ids) == 3
 
     data = report_json(redline, "--since", start.isoformat())
-    assert [r["run"] for r in data["runs"]] == ids
+    assert [r["run"] for r in data["runs"]] == ids[::-1]  # newest first
     assert data["since"] == start.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert data["counts"]["new"] == 2 and data["counts"]["changed"] == 2
     assert data["counts"]["unchanged"] == 2 and data["checked"] == 6
