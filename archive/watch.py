@@ -43,6 +43,8 @@ from redline.archive.urls import normalize_url
 from redline.archive.watchlist import Watchlist, contact_problem
 
 RUNS_PREFIX = "state/runs/"
+#: Seconds an interrupted run waits for the checks already running.
+INTERRUPT_GRACE = 2.0
 PROJECT_URL = "https://github.com/redline-archive/redline"
 
 
@@ -358,8 +360,15 @@ def _check_all(
                     progress(done, total)
         finished_cleanly = True
     finally:
-        # On an interrupt, checks not started are dropped; those running finish alone.
-        pool.shutdown(wait=finished_cleanly, cancel_futures=True)
+        # On an interrupt, checks not started are dropped, and those running get a moment
+        # to finish (a second interrupt stops waiting). One that finishes later still
+        # writes safely: versions under the article's lock, states compare-and-swap.
+        pool.shutdown(wait=False, cancel_futures=True)
+        if not finished_cleanly and running:
+            try:
+                wait(list(running), timeout=INTERRUPT_GRACE)
+            except KeyboardInterrupt:
+                pass
         if workers is not None:
             workers.close()
 

@@ -89,4 +89,13 @@ _register()
 
 def run() -> None:
     """Console-script entry point."""
-    cli(prog_name="redline")
+    try:
+        cli(prog_name="redline")
+    except SystemExit as exit:
+        if exit.code == int(ExitStatus.INTERRUPTED):
+            # Everything that matters is written (a watch run's log, its lease given
+            # back); do not wait at exit for fetches still hanging in worker threads.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(ExitStatus.INTERRUPTED))
+        raise

@@ -441,7 +441,8 @@ def test_sigterm_ends_a_run_like_ctrl_c(room: Newsroom, http_server: LocalHTTPSe
     archive = tmp_path / "archive"
     exe = shutil.which("redline", path=str(Path(sys.executable).parent)) or "redline"
     proc = subprocess.Popen(
-        [exe, "watch", str(wl), "--archive", str(archive), "--delay", "0", "--json"],
+        [exe, "watch", str(wl), "--archive", str(archive), "--delay", "0", "--per-host", "8",
+         "--json"],  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
