@@ -527,9 +527,41 @@ def test_shell_syntax_in_args_and_fail_on_is_never_run(
     assert run.returncode == 2, run.log  # a usage error, from redline
     assert "Error:" in run.step("Watch").stderr
     assert counts(run) == (0, 0, 0)
-    assert "left no report (exit status 2)" in run.summary
+    assert "stopped before its run could be reported (exit status 2)" in run.summary
+    assert "Invalid value for '--fail-on'" in run.summary  # the reason, not just "see the log"
     assert not list(tmp_path.rglob("pwned-*"))
     assert not [r for r in room.server.requests if r.path == "/news/flood"]
+
+
+def test_an_unbalanced_quote_in_args_is_named_in_the_summary(
+    room: Newsroom, workspace: Path, tmp_path: Path
+) -> None:
+    (workspace / "watchlist.txt").write_text(f"{room.publish('flood')}\n")
+    run = run_action(
+        new_job(workspace, tmp_path, "job"),
+        {"watchlist": "watchlist.txt", "args": '--contact "desk@example.org'},
+    )
+    assert run.returncode == 2, run.log
+    assert "args input cannot be split into words" in run.summary
+    assert counts(run) == (0, 0, 0) and Path(run.outputs["report"]).is_file()
+    assert "Traceback" not in run.log
+
+
+def test_fail_on_names_on_several_lines_in_any_case_all_count(
+    room: Newsroom, workspace: Path, tmp_path: Path
+) -> None:
+    flood = room.publish("flood")
+    (workspace / "watchlist.txt").write_text(f"{flood}\n")
+    run = run_action(
+        new_job(workspace, tmp_path, "job"),
+        {"watchlist": "watchlist.txt", "args": "--delay 0", "fail-on": "Gone\nNEW\n"},
+    )
+    assert run.returncode == 3, run.log  # "new" on the second line was kept
+    assert counts(run) == (1, 0, 0)
+    # The run is named with its start time first, so plain `redline report` and
+    # `--since` order it among the runs of any other job.
+    (log,) = (workspace / "redline-archive" / "state" / "runs").glob("*.json")
+    assert log.stem[:8].isdigit() and "-gh" in log.stem
 
 
 def test_github_output_blocks_are_read_as_the_runner_reads_them() -> None:
