@@ -47,6 +47,8 @@ CAPTURE_WARC = "capture.warc.gz"
 CAPTURE_JSON = "capture.json"
 STATE_PREFIX = "state/"
 COMMIT_ATTEMPTS = 5
+#: Threads reading article states at once (each is a request on S3).
+STATE_READERS = 8
 #: A change a caller makes to an article's state in the same write as a record or check.
 Annotate = Callable[[ArticleState], None]
 #: Who made each OCFL version (the inventory's ``user.address``).
@@ -289,7 +291,7 @@ class Archive:
         """Every article's state; rebuilt from the OCFL objects when it was lost (the
         state folder is a cache: an archive restored from its ``ocfl/`` root alone still
         lists its articles)."""
-        states = all_states(self.store)
+        states = all_states(self.store, workers=STATE_READERS)
         if states or not self._has_root():
             return states
         for key in self.store.list(f"{ocfl.OCFL_ROOT}/"):
