@@ -125,7 +125,7 @@ def check(target: Target, ctx: CheckContext) -> Event | Retry:
 
 def _status(target: Target, ctx: CheckContext, exc: HTTPStatusError, at: str) -> Event | Retry:
     status = exc.status
-    said = exc.message.split("; ", 1)[0].replace(f"{exc.final_url} returned ", "")
+    said = exc.status_line
     state = target.state
     head = _head(target)
     if status == 304 and target.captured:

@@ -58,11 +58,14 @@ class HTTPStatusError(FetchError):
         *,
         status: int,
         final_url: str,
+        status_line: str = "",
         redirects: tuple[object, ...] = (),
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
+        #: The status as the server said it, e.g. "HTTP 404 Not Found".
+        self.status_line = status_line or f"HTTP {status}"
         self.final_url = final_url
         self.redirects = redirects
         self.retry_after = retry_after

@@ -390,6 +390,7 @@ class Fetcher:
                     f"{current} returned {said}; {_advice(status)}",
                     status=status,
                     final_url=current,
+                    status_line=said,
                     redirects=tuple(redirects),
                     retry_after=retry_after(response.headers.get("Retry-After")),
                 )
