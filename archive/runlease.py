@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from redline.archive.errors import ArchiveError, Conflict, KeyMissing
 from redline.archive.models import iso
 from redline.archive.store.base import Store
+from redline.archive.times import read_iso
 
 LEASE_PREFIX = "state/leases/"
 DEFAULT_LEASE_TIMEOUT = 600.0
@@ -123,11 +124,8 @@ def _parse(data: bytes) -> dict[str, str]:
 
 def _stale(data: bytes) -> bool:
     info = _parse(data)
-    try:
-        expires = datetime.fromisoformat(str(info["expires"]).replace("Z", "+00:00"))
-    except (KeyError, ValueError):
-        return True
-    if expires <= datetime.now(timezone.utc):
+    expires = read_iso(str(info.get("expires") or ""))
+    if expires is None or expires <= datetime.now(timezone.utc):
         return True
     host, _, rest = str(info.get("owner", "")).partition(":")
     pid = rest.split(":", 1)[0]

@@ -17,9 +17,10 @@ few minutes early still checks what is almost due, so a job every 15 minutes kee
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from redline.archive.state import ArticleState
+from redline.archive.times import read_iso
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
@@ -38,16 +39,6 @@ GONE_INTERVAL = DAY
 SLACK = 2 * MINUTE
 
 
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
 def interval_for(age: timedelta) -> timedelta:
     for limit, every in INTERVALS:
         if age < limit:
@@ -57,15 +48,15 @@ def interval_for(age: timedelta) -> timedelta:
 
 def next_check(state: ArticleState) -> datetime | None:
     """When the article is next due, or None when it is due now (never tried)."""
-    tried = parse_time(state.last_attempt) or parse_time(state.last_checked)
+    tried = read_iso(state.last_attempt) or read_iso(state.last_checked)
     if tried is None:
         return None
     if state.status:
         return tried + GONE_INTERVAL
-    seen = parse_time(state.discovered) or parse_time(state.first_captured) or tried
-    published = parse_time(state.published)
+    seen = read_iso(state.discovered) or read_iso(state.first_captured) or tried
+    published = read_iso(state.published)
     if state.head > 1:
-        born = parse_time(state.last_changed) or seen
+        born = read_iso(state.last_changed) or seen
     else:
         born = min(published, seen) if published is not None else seen
     return tried + interval_for(max(tried - born, timedelta(0)))

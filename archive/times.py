@@ -24,15 +24,25 @@ def parse_when(text: str, *, now: datetime | None = None) -> datetime:
             return (start - amount).astimezone(timezone.utc).replace(microsecond=0)
         except OverflowError:
             raise UsageError(f"{text!r} reaches back before the year 1; give less") from None
+    when = read_iso(value)
+    if when is None:
+        raise UsageError(
+            f"cannot read {text!r} as a time; use ISO 8601, e.g. 2026-11-25T14:30:00Z, "
+            "or a time ago such as 24h or 7d"
+        )
+    return when.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def read_iso(text: str | None) -> datetime | None:
+    """An ISO 8601 time as stored in the archive (a trailing Z, or naive, means UTC), or
+    None when there is none or it cannot be read."""
+    if not text:
+        return None
+    value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
         when = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(
-            f"cannot read {text!r} as a time; use ISO 8601, e.g. 2026-11-25T14:30:00Z, "
-            "or a time ago such as 24h or 7d"
-        ) from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).replace(microsecond=0)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
