@@ -26,7 +26,7 @@ from redline.archive.errors import (
     HTTPStatusError,
     InputError,
 )
-from redline.archive.events import Event
+from redline.archive.events import PRIVATE, Event
 from redline.archive.fetch import Fetcher, UrlGuard
 from redline.archive.models import Article, Capture, iso, utc_now
 from redline.archive.quality import Refusal, drop_refusal
@@ -114,7 +114,7 @@ def check(target: Target, ctx: CheckContext) -> Event | Retry:
             peer_guard=ctx.peer_guard if target.discovered else None,
         )
     except GuardRefused as exc:
-        return Event("skipped", target.url, reason=exc.message, at=at)
+        return Event("skipped", target.url, reason=exc.message, at=at, cause=PRIVATE)
     except HTTPStatusError as exc:
         return _status(target, ctx, exc, at)
     except FetchError as exc:

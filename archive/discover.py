@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redline.archive.errors import FetchError, GuardRefused, InputError
-from redline.archive.events import Event
+from redline.archive.events import PRIVATE, Event
 from redline.archive.feeds import parse_feed
 from redline.archive.fetch import Fetcher, UrlGuard
 from redline.archive.models import iso, utc_now
@@ -106,7 +106,8 @@ def _sitemap(
             )
             sub = parse_sitemap(capture.body, capture.final_url, max_bytes=fetcher.max_bytes)
         except GuardRefused as exc:
-            errors.append(Event("skipped", child.url, reason=exc.message, at=iso(utc_now())))
+            at = iso(utc_now())
+            errors.append(Event("skipped", child.url, reason=exc.message, at=at, cause=PRIVATE))
             continue
         except (FetchError, InputError) as exc:
             errors.append(_error(child.url, exc.message))

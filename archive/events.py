@@ -23,6 +23,10 @@ EVENTS = (
 NOTABLE = frozenset({"new", "changed", "gone", "redirected", "blocked", "suspect", "error"})
 #: Events that are a check of the page (skipped ones are not).
 CHECKED = frozenset(EVENTS) - {"skipped"}
+#: Why a check was skipped (``Event.cause``), as the summary counts them.
+NOT_DUE = "not due"
+ROBOTS = "disallowed by robots.txt"
+PRIVATE = "private address"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Event:
     at: str | None = None
     #: Where the page went (a redirect's target), when it matters.
     location: str | None = None
+    #: Why a check was skipped: NOT_DUE, ROBOTS or PRIVATE (not part of the JSON line).
+    cause: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -59,16 +65,6 @@ class Event:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def skip_kind(reason: str | None) -> str:
-    """A skipped event's reason, in two words, for the summary."""
-    text = reason or ""
-    if text == "not due":
-        return "not due"
-    if "robots.txt" in text:
-        return "disallowed by robots.txt"
-    return "private address"
-
-
 @dataclass
 class RunSummary:
     """Counts by event, the notable events themselves, and the run's time."""
@@ -83,13 +79,13 @@ class RunSummary:
     #: When the first article left for later is due (ISO 8601), if any.
     next_due: str | None = None
     interrupted: bool = False
-    #: Why articles were skipped, by kind: "not due", "robots.txt", "private address".
+    #: How many checks were skipped, by cause (NOT_DUE, ROBOTS, PRIVATE).
     skipped: Counter[str] = field(default_factory=Counter)
 
     def add(self, event: Event) -> None:
         self.counts[event.event] += 1
         if event.event == "skipped":
-            self.skipped[skip_kind(event.reason)] += 1
+            self.skipped[event.cause or PRIVATE] += 1
         if event.event in NOTABLE:
             self.notable.append(event)
 

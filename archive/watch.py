@@ -29,7 +29,7 @@ from redline.archive.analyse import PROCESS_MIN_CHECKS, ProcessAnalyser
 from redline.archive.check import CheckContext, Retry, Target, check
 from redline.archive.discover import discover
 from redline.archive.errors import ArchiveError, FetchError, HTTPStatusError, UsageError
-from redline.archive.events import Event, RunSummary
+from redline.archive.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
 from redline.archive.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
 from redline.archive.hostqueue import HostQueue
 from redline.archive.models import iso, utc_now
@@ -244,6 +244,7 @@ def run_watch(
                             version=_head(target),
                             reason="not due",
                             at=iso(now),
+                            cause=NOT_DUE,
                         )
                     )
                     when = next_check(target.state) if target.state is not None else None
@@ -304,7 +305,10 @@ def _check_all(
         at = iso(utc_now())
         head = _head(target)
         if refusal:  # before robots.txt: nothing at all is sent to such an address
-            return Event("skipped", target.url, version=head, reason=refusal, at=at), None
+            refused = Event(
+                "skipped", target.url, version=head, reason=refusal, at=at, cause=PRIVATE
+            )
+            return refused, None
         if robots is not None:
             policy = robots.policy(target.url)
             delay = policy.crawl_delay
@@ -315,7 +319,10 @@ def _check_all(
                     "robots.txt disallows it; pass --ignore-robots if you have the right "
                     "to archive it"
                 )
-                return Event("skipped", target.url, version=head, reason=reason, at=at), delay
+                disallowed = Event(
+                    "skipped", target.url, version=head, reason=reason, at=at, cause=ROBOTS
+                )
+                return disallowed, delay
         try:
             return check(target, ctx), delay
         except ArchiveError as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from redline.archive.errors import ExitStatus
-from redline.archive.events import NOTABLE, Event
+from redline.archive.events import NOT_DUE, NOTABLE, Event
 from redline.archive.fetch import DEFAULT_TIMEOUT
 from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT
 from redline.archive.watch import (
@@ -164,7 +164,7 @@ def command(
     def emit(event: Event) -> None:
         if as_json:
             echo_json(event.to_dict())
-        elif event.event in NOTABLE or (event.event == "skipped" and event.reason != "not due"):
+        elif event.event in NOTABLE or (event.event == "skipped" and event.cause != NOT_DUE):
             if show_progress:
                 click.echo("\r\033[K", nl=False, err=True)
             click.echo(_line(event))
