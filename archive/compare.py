@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from redline.archive.diffmodel import DiffReport, VersionRef, diff_articles
-from redline.archive.errors import NotFound, UsageError
-from redline.archive.repository import Archive
-from redline.archive.significance import assess
+from redline.archive.core.errors import NotFound, UsageError
+from redline.archive.diff.model import DiffReport, VersionRef, diff_articles
+from redline.archive.diff.significance import assess
+from redline.archive.ocfl.archive import Archive
 
 
 def parse_version(text: str) -> int:

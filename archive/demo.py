@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from redline.archive.errors import NotFound
-from redline.archive.pipeline import Outcome, capture_all, capture_file
-from redline.archive.repository import Archive
-from redline.archive.times import parse_when
+from redline.archive.capture import Outcome, capture_all, capture_file
+from redline.archive.core.errors import NotFound
+from redline.archive.core.times import parse_when
+from redline.archive.ocfl.archive import Archive
 
 EXAMPLE_DIR = Path(__file__).parent / "examples" / "riverton-flood"
 

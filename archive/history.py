@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from redline.archive.diffmodel import Significance, diff_articles
-from redline.archive.errors import UsageError
-from redline.archive.models import Article
-from redline.archive.repository import Archive
-from redline.archive.significance import SEVERITIES, assess, first_capture, rank
-from redline.archive.state import load_state
+from redline.archive.core.errors import UsageError
+from redline.archive.core.models import Article
+from redline.archive.diff.model import Significance, diff_articles
+from redline.archive.diff.significance import SEVERITIES, assess, first_capture, rank
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.state import load_state
 
 #: Watch events kept when --min-severity or --stealth filter the versions.
 ALWAYS_SHOWN = frozenset({"gone", "redirected", "back"})

@@ -21,16 +21,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from redline.archive.diffmodel import ParagraphOp, diff_articles
-from redline.archive.errors import ArchiveError, InputError, NotFound, RedlineError, UsageError
-from redline.archive.events import CHECKED, EVENTS, Event
-from redline.archive.models import Article, iso
-from redline.archive.render_blocks import PARAGRAPH_BREAK, body_blocks
-from redline.archive.repository import Archive
-from redline.archive.state import load_state
-from redline.archive.urls import normalize_url
-from redline.archive.watch import RUNS_PREFIX
-from redline.archive.worddiff import EQUAL, DiffOp, is_changed
+from redline.archive.core.errors import ArchiveError, InputError, NotFound, RedlineError, UsageError
+from redline.archive.core.models import Article, iso
+from redline.archive.core.urls import normalize_url
+from redline.archive.diff.model import ParagraphOp, diff_articles
+from redline.archive.diff.words import EQUAL, DiffOp, is_changed
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.state import load_state
+from redline.archive.render.blocks import PARAGRAPH_BREAK, body_blocks
+from redline.archive.watch.events import CHECKED, EVENTS, Event
+from redline.archive.watching import RUNS_PREFIX
 
 #: The lists of a report, in the order they are shown, and the event each one holds.
 SECTIONS = {

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import lxml.html
 
+from redline.archive.capture import capture_file
 from redline.archive.demo import EXAMPLE_DIR, load_example
-from redline.archive.pipeline import capture_file
-from redline.archive.repository import Archive
+from redline.archive.ocfl.archive import Archive
 
 
 def make_versions(folder: Path, count: int) -> list[Path]:

@@ -33,9 +33,9 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from redline.archive import worddiff
-from redline.archive.paragraphs import diff_body
-from redline.archive.worddiff import (
+from redline.archive.diff import words as worddiff
+from redline.archive.diff.paragraphs import diff_body
+from redline.archive.diff.words import (
     changed_chars,
     cleanup_semantic,
     diff_tokens_exact,

@@ -28,8 +28,8 @@ from corpus_score import (  # noqa: E402
     same_date,
 )
 
-from redline.archive.errors import RedlineError  # noqa: E402
-from redline.archive.extract import extract_article  # noqa: E402
+from redline.archive.core.errors import RedlineError  # noqa: E402
+from redline.archive.extract.article import extract_article  # noqa: E402
 
 
 @dataclass

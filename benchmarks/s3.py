@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.capture import make_versions  # noqa: E402
+from redline.archive.capture import capture_file  # noqa: E402
 from redline.archive.demo import load_example  # noqa: E402
-from redline.archive.pipeline import capture_file  # noqa: E402
-from redline.archive.repository import Archive  # noqa: E402
+from redline.archive.ocfl.archive import Archive  # noqa: E402
 from redline.archive.store import LocalStore  # noqa: E402
 from redline.archive.store.base import AbstractLock, Store  # noqa: E402
 from redline.archive.store.s3 import S3Store, make_client  # noqa: E402

@@ -35,10 +35,10 @@ import urllib3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from redline.archive.events import Event  # noqa: E402
-from redline.archive.repository import Archive  # noqa: E402
-from redline.archive.watch import WatchOptions, run_watch  # noqa: E402
-from redline.archive.watchlist import parse_watchlist  # noqa: E402
+from redline.archive.ocfl.archive import Archive  # noqa: E402
+from redline.archive.watch.events import Event  # noqa: E402
+from redline.archive.watch.watchlist import parse_watchlist  # noqa: E402
+from redline.archive.watching import WatchOptions, run_watch  # noqa: E402
 
 
 def serve(articles: int, etag: bool, conn: Any) -> None:

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
-from redline.archive.errors import ExitStatus
-from redline.archive.fetch import Fetcher
-from redline.archive.pipeline import (
+from redline.archive.capture import (
     Outcome,
     capture_all,
     capture_file,
     capture_url,
     capture_warc,
 )
-from redline.archive.times import parse_when
-from redline.archive.urls import check_http_url
+from redline.archive.core.errors import ExitStatus
+from redline.archive.core.times import parse_when
+from redline.archive.core.urls import check_http_url
+from redline.archive.fetch.client import Fetcher
 from redline.cli.options import (
     archive_option,
     echo_json,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from redline.archive.compare import compare
+from redline.archive.core.errors import ExitStatus
 from redline.archive.demo import already_captured, load_example, run_example
-from redline.archive.errors import ExitStatus
-from redline.archive.render_text import render_text
+from redline.archive.render.diff_text import render_text
 from redline.cli.options import archive_option, color_option, open_archive, use_color
 
 

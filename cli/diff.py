@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from redline.archive.compare import compare, parse_version
-from redline.archive.render_html import render_html
-from redline.archive.render_json import render_json
-from redline.archive.render_markdown import render_markdown
-from redline.archive.render_text import render_text
+from redline.archive.render.diff_html import render_html
+from redline.archive.render.diff_json import render_json
+from redline.archive.render.diff_markdown import render_markdown
+from redline.archive.render.diff_text import render_text
 from redline.cli.options import archive_option, color_option, open_archive, use_color
 
 

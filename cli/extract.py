@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from redline.archive.articletext import article_to_text
-from redline.archive.errors import ExitStatus, RedlineError
-from redline.archive.pipeline import extract_file
+from redline.archive.capture import extract_file
+from redline.archive.core.errors import ExitStatus, RedlineError
+from redline.archive.extract.articletext import article_to_text
 from redline.cli.options import echo_json, json_option, max_bytes_option
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from redline.archive.diff.significance import SEVERITIES
 from redline.archive.history import LogEntry, filter_entries, history, timeline
-from redline.archive.significance import SEVERITIES
 from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from redline import __version__
-from redline.archive.errors import ExitStatus, RedlineError
+from redline.archive.core.errors import ExitStatus, RedlineError
 
 
 class ReportedError(click.ClickException):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from redline.archive.repository import Archive
+from redline.archive.ocfl.archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +50,7 @@ def open_archive(location: str, *, create: bool = False) -> Archive:
 
 
 def max_bytes_option(func: F) -> F:
-    from redline.archive.fetch import DEFAULT_MAX_BYTES
+    from redline.archive.fetch.client import DEFAULT_MAX_BYTES
 
     return click.option(
         "--max-bytes",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from redline.archive.articletext import article_to_text
+from redline.archive.extract.articletext import article_to_text
 from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from redline.archive.errors import ArchiveError, ExitStatus, UsageError
+from redline.archive.core.errors import ArchiveError, ExitStatus, UsageError
+from redline.archive.ocfl.sync import EmptyStore, SyncAction, sync
 from redline.archive.store import open_store
 from redline.archive.store.base import Store
-from redline.archive.sync import EmptyStore, SyncAction, sync
 from redline.cli.options import echo_json, json_option
 
 

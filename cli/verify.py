@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from redline.archive.errors import ExitStatus
-from redline.archive.verify import verify_archive
+from redline.archive.core.errors import ExitStatus
+from redline.archive.ocfl.verify import verify_archive
 from redline.cli.options import archive_option, open_archive
 
 

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import click
 
-from redline.archive.errors import ExitStatus
-from redline.archive.events import NOT_DUE, NOTABLE, Event
-from redline.archive.fetch import DEFAULT_TIMEOUT
-from redline.archive.runlease import DEFAULT_LEASE_TIMEOUT
-from redline.archive.watch import (
+from redline.archive.core.errors import ExitStatus
+from redline.archive.fetch.client import DEFAULT_TIMEOUT
+from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT
+from redline.archive.watch.events import NOT_DUE, NOTABLE, Event
+from redline.archive.watch.watchlist import read_watchlist
+from redline.archive.watching import (
     WatchOptions,
     check_contact,
     check_run_id,
     parse_shard,
     run_watch,
 )
-from redline.archive.watchlist import read_watchlist
 from redline.cli.options import (
     archive_option,
     echo_json,

@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
-from redline.archive.analyse import ProcessAnalyser, analyse
 from redline.archive.demo import EXAMPLE_DIR, load_example
+from redline.archive.extract.reader import ProcessAnalyser, analyse
 
 
 def test_workers_read_the_same_article_as_this_process() -> None:
@@ -43,7 +43,7 @@ def test_a_worker_that_dies_does_not_lose_the_page() -> None:
 
 
 def test_an_extraction_error_from_a_worker_reaches_the_caller() -> None:
-    from redline.archive.errors import ExtractionError
+    from redline.archive.core.errors import ExtractionError
 
     workers = ProcessAnalyser(workers=1)
     try:

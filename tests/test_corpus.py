@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.archive.errors import ExtractionError
-from redline.archive.extract import extract_article
+from redline.archive.core.errors import ExtractionError
+from redline.archive.extract.article import extract_article
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared/corpora/readability-pages"

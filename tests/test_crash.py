@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 
 import redline.archive.store.local as local
-from redline.archive.pipeline import capture_file
-from redline.archive.repository import Archive
-from redline.archive.times import parse_when
-from redline.archive.verify import verify_archive
+from redline.archive.capture import capture_file
+from redline.archive.core.times import parse_when
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.verify import verify_archive
 from tests.conftest import ocfl_problems
 
 pytestmark = pytest.mark.slow

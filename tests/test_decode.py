@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from redline.archive.decode import decode_html, encoding_for_label
-from redline.archive.errors import InputError
+from redline.archive.core.errors import InputError
+from redline.archive.extract.decode import decode_html, encoding_for_label
 
 FRENCH = "Le café crème coûte 3,50 francs à Zürich, près du lac."
 CURLY = "“It costs €5,” she said — and that’s a bargain…"

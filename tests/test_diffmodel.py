@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from redline.archive.diffmodel import DIFF_FIELDS, ArticleDiff, diff_articles
-from redline.archive.models import Article
-from redline.archive.worddiff import new_text, old_text
+from redline.archive.core.models import Article
+from redline.archive.diff.model import DIFF_FIELDS, ArticleDiff, diff_articles
+from redline.archive.diff.words import new_text, old_text
 
 OLD = Article(
     title="Council votes 12 to 3 to close library",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.archive.errors import InputError
-from redline.archive.feeds import FeedItem, parse_feed
+from redline.archive.core.errors import InputError
+from redline.archive.watch.feeds import FeedItem, parse_feed
 
 FEED_URL = "https://news.example/feeds/world.xml"
 

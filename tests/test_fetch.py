@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from redline import __version__
-from redline.archive.errors import FetchError, InputError, RedlineError, UsageError
-from redline.archive.fetch import DEFAULT_USER_AGENT, Fetcher, fetch, read_html_file
-from redline.archive.models import Redirect
+from redline.archive.core.errors import FetchError, InputError, RedlineError, UsageError
+from redline.archive.core.models import Redirect
+from redline.archive.fetch.client import DEFAULT_USER_AGENT, Fetcher, fetch, read_html_file
 from tests.support.http_server import LocalHTTPServer, Route, unused_port
 
 pytest_plugins = ["tests.support.fixtures"]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from redline.archive import netguard
-from redline.archive.netguard import ALLOW_PRIVATE_ADVICE, private_address_problem
+from redline.archive.fetch import netguard
+from redline.archive.fetch.netguard import ALLOW_PRIVATE_ADVICE, private_address_problem
 
 ADVICE = "; pass --allow-private to fetch it"
 

@@ -8,10 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
-from redline.archive.extract import extract_article
-from redline.archive.models import Article
-
-from .extraction_pages import fixture
+from redline.archive.core.models import Article
+from redline.archive.extract.article import extract_article
+from tests.extraction_pages import fixture
 
 BASE = fixture("article.html")
 
@@ -183,7 +182,7 @@ def test_moved_paragraph_keeps_the_same_text(base: Article) -> None:
 
 
 def test_a_metered_paywall_prompt_is_not_article_text() -> None:
-    from redline.archive.noise import is_noise_line
+    from redline.archive.extract.furniture import is_noise_line
 
     assert is_noise_line("You have 3 free articles left this month.")
     assert is_noise_line("Subscribe to continue reading")
@@ -211,7 +210,7 @@ def _short_japanese_page(minutes: int, views: int) -> str:
 def test_a_short_article_keeps_its_paragraphs_and_drops_the_furniture() -> None:
     # Under 250 characters, trafilatura's own fallback would return the whole page as
     # one paragraph, "Updated 5 minutes ago" and the view count included.
-    from redline.archive.extract import extract_article
+    from redline.archive.extract.article import extract_article
 
     first = extract_article(_short_japanese_page(5, 123), "https://news.example.jp/a")
     later = extract_article(_short_japanese_page(9, 5000), "https://news.example.jp/a")

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from redline.archive.normalize import clean_text
+from redline.archive.extract.normalize import clean_text
 
 
 def test_nfd_and_nfc_become_equal() -> None:

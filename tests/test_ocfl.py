@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from ocfl.layout_0003_hash_and_id_n_tuple import _id_to_path
 
-from redline.archive import ocfl
+from redline.archive.ocfl import inventory as ocfl
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from types import ModuleType
 
 import pytest
 
-from redline.archive.diffmodel import DiffReport, ParagraphOp, VersionRef, diff_articles
-from redline.archive.models import Article
-from redline.archive.paragraphs import diff_body, diff_paragraphs
-from redline.archive.render_json import render_json
-from redline.archive.worddiff import diff_words, new_text, old_text
+from redline.archive.core.models import Article
+from redline.archive.diff.model import DiffReport, ParagraphOp, VersionRef, diff_articles
+from redline.archive.diff.paragraphs import diff_body, diff_paragraphs
+from redline.archive.diff.words import diff_words, new_text, old_text
+from redline.archive.render.diff_json import render_json
 
 PARAS = (
     "The city council voted 12 to 3 on Tuesday to close the Elm Street library.",

@@ -15,19 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from redline.archive.decode import decode_html
-from redline.archive.errors import ExtractionError
-from redline.archive.extract import extract_article
-from redline.archive.models import Article
-from redline.archive.quality import (
+from redline.archive.core.errors import ExtractionError
+from redline.archive.core.models import Article
+from redline.archive.extract.article import extract_article
+from redline.archive.extract.decode import decode_html
+from redline.archive.extract.quality import (
     Refusal,
     article_words,
     count_words,
     drop_refusal,
     page_refusal,
 )
-
-from .extraction_pages import fixture, news_page
+from tests.extraction_pages import fixture, news_page
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared/corpora/readability-pages"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from redline.archive.diffmodel import DiffReport, VersionRef, diff_articles
-from redline.archive.models import Article
-from redline.archive.render_json import render_json
-from redline.archive.render_text import render_text
+from redline.archive.core.models import Article
+from redline.archive.diff.model import DiffReport, VersionRef, diff_articles
+from redline.archive.render.diff_json import render_json
+from redline.archive.render.diff_text import render_text
 
 ANSI = re.compile("\x1b\\[")
 

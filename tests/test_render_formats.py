@@ -19,17 +19,17 @@ import pytest
 from click.testing import Result
 from markdown_it import MarkdownIt
 
-from redline.archive.diffmodel import (
+from redline.archive.core.models import Article
+from redline.archive.diff.model import (
     DiffReport,
     ParagraphOp,
     Significance,
     VersionRef,
     diff_articles,
 )
-from redline.archive.models import Article
-from redline.archive.render_html import render_html
-from redline.archive.render_markdown import render_markdown, render_ops
-from redline.archive.worddiff import diff_words
+from redline.archive.diff.words import diff_words
+from redline.archive.render.diff_html import render_html
+from redline.archive.render.diff_markdown import render_markdown, render_ops
 
 Run = Callable[..., Result]
 

@@ -16,15 +16,15 @@ from click.testing import Result
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from redline.archive import check as check_module
-from redline.archive import watch as watch_module
-from redline.archive.events import EVENTS
-from redline.archive.models import utc_now
-from redline.archive.render_report import render_report_markdown
+from redline.archive import watching as watch_module
+from redline.archive.core.models import utc_now
+from redline.archive.core.times import parse_when
+from redline.archive.core.urls import normalize_url
+from redline.archive.ocfl.archive import Archive
+from redline.archive.render.report_markdown import render_report_markdown
 from redline.archive.report import EXCERPT_CHARS, Excerpt, Item, Report, RunInfo, clip
-from redline.archive.repository import Archive
-from redline.archive.times import parse_when
-from redline.archive.urls import normalize_url
+from redline.archive.watch import check as check_module
+from redline.archive.watch.events import EVENTS
 from tests.support.newsroom import Newsroom
 
 Run = Callable[..., Result]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redline.archive.errors import UsageError
-from redline.archive.robots import (
+from redline.archive.core.errors import UsageError
+from redline.archive.watch.robots import (
     MAX_CRAWL_DELAY,
     ROBOTS_MAX_BYTES,
     RobotsPolicy,

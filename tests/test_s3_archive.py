@@ -28,15 +28,15 @@ import boto3
 import pytest
 from click.testing import CliRunner, Result
 
-from redline.archive import ocfl
-from redline.archive.extract import extract_article
-from redline.archive.fetch import read_html_file
-from redline.archive.models import Article, Capture
-from redline.archive.pipeline import capture_file
-from redline.archive.repository import Archive
+from redline.archive.capture import capture_file
+from redline.archive.core.models import Article, Capture
+from redline.archive.core.times import parse_when
+from redline.archive.extract.article import extract_article
+from redline.archive.fetch.client import read_html_file
+from redline.archive.ocfl import inventory as ocfl
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.verify import verify_archive
 from redline.archive.store.s3 import LEASE_PREFIX, S3Store, make_client
-from redline.archive.times import parse_when
-from redline.archive.verify import verify_archive
 from redline.cli.main import cli
 from tests.conftest import ocfl_problems
 from tests.support.seaweed import SeaweedS3, free_ports

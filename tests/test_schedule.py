@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from redline.archive.hostqueue import HostQueue
-from redline.archive.schedule import is_due, next_check
-from redline.archive.state import ArticleState
+from redline.archive.ocfl.state import ArticleState
+from redline.archive.watch.hostqueue import HostQueue
+from redline.archive.watch.schedule import is_due, next_check
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from redline.archive.diffmodel import ArticleDiff, Significance, diff_articles
-from redline.archive.models import Article
-from redline.archive.significance import assess
-from redline.archive.textfacts import names, numbers_and_dates, quotes
+from redline.archive.core.models import Article
+from redline.archive.diff.model import ArticleDiff, Significance, diff_articles
+from redline.archive.diff.significance import assess
+from redline.archive.diff.textfacts import names, numbers_and_dates, quotes
 
 LEDE = (
     "Flood waters began to recede across Riverton on Saturday morning, but officials "

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.archive.errors import InputError, UsageError
-from redline.archive.sitemaps import Sitemap, SitemapEntry, iso_utc, parse_sitemap, recent
+from redline.archive.core.errors import InputError, UsageError
+from redline.archive.watch.sitemaps import Sitemap, SitemapEntry, iso_utc, parse_sitemap, recent
 
 SITEMAP_URL = "https://news.example/sitemap.xml"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.archive import ocfl
-from redline.archive.errors import Conflict, KeyMissing
+from redline.archive.core.errors import Conflict, KeyMissing
+from redline.archive.ocfl import inventory as ocfl
 from redline.archive.store.base import Store
 from redline.archive.store.local import LocalStore
 from redline.archive.store.s3 import LEASE_PREFIX, S3Store

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.archive.errors import ArchiveError, Conflict, KeyMissing
+from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing
 from redline.archive.store.local import LocalStore
 
 
@@ -128,7 +128,7 @@ def test_a_repaired_or_removed_file_is_not_undone_by_the_next_commit(store: Loca
 def test_objects_created_at_once_under_a_shared_folder(tmp_path: Path) -> None:
     """Processes creating objects under the same new folders all get there: a run that
     loses the race to create a folder is told so (Conflict) and succeeds on retry."""
-    from redline.archive.repository import Archive
+    from redline.archive.ocfl.archive import Archive
 
     archive = tmp_path / "archive"
     pids = []
@@ -159,8 +159,8 @@ def test_objects_created_at_once_under_a_shared_folder(tmp_path: Path) -> None:
 
 
 def test_captures_into_a_new_archive_at_once(tmp_path: Path, example: dict) -> None:
-    from redline.archive.pipeline import capture_file
-    from redline.archive.repository import Archive
+    from redline.archive.capture import capture_file
+    from redline.archive.ocfl.archive import Archive
 
     archive = tmp_path / "archive"
     pids = []

@@ -19,13 +19,13 @@ import pytest
 from click.testing import Result
 
 import redline.archive.store.local as local
-from redline.archive import ocfl
-from redline.archive.errors import StoreError
-from redline.archive.repository import Archive
+from redline.archive.core.errors import StoreError
+from redline.archive.ocfl import inventory as ocfl
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.sync import SyncReport, sync
+from redline.archive.ocfl.verify import verify_archive
 from redline.archive.store import LocalStore, open_store
 from redline.archive.store.s3 import S3Store, make_client
-from redline.archive.sync import SyncReport, sync
-from redline.archive.verify import verify_archive
 from tests.conftest import ocfl_problems, ocfl_validate_cli
 from tests.support.seaweed import SeaweedS3
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redline.archive.errors import UsageError
-from redline.archive.urls import check_http_url, is_tracking_param, normalize_url
+from redline.archive.core.errors import UsageError
+from redline.archive.core.urls import check_http_url, is_tracking_param, normalize_url
 
 
 @pytest.mark.parametrize(

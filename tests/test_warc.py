@@ -20,10 +20,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from redline import __version__
-from redline.archive.errors import InputError
-from redline.archive.fetch import fetch, read_html_file
-from redline.archive.models import Capture, Redirect
-from redline.archive.warc import capture_to_warc, captures_from_warc, provenance, warc_date
+from redline.archive.core.errors import InputError
+from redline.archive.core.models import Capture, Redirect
+from redline.archive.fetch.client import fetch, read_html_file
+from redline.archive.fetch.warc import capture_to_warc, captures_from_warc, provenance, warc_date
 from tests.support.http_server import LocalHTTPServer, Route
 
 pytest_plugins = ["tests.support.fixtures"]

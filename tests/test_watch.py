@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from redline.archive.errors import GuardRefused
-from redline.archive.fetch import Fetcher
-from redline.archive.netguard import connected_address_problem, private_address_problem
+from redline.archive.core.errors import GuardRefused
+from redline.archive.fetch.client import Fetcher
+from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
 from tests.conftest import ocfl_problems
 from tests.support.http_server import LocalHTTPServer, Route
 from tests.support.newsroom import Newsroom

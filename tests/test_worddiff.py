@@ -7,7 +7,7 @@ import random
 import pytest
 from diff_match_patch import diff_match_patch
 
-from redline.archive.worddiff import (
+from redline.archive.diff.words import (
     DiffOp,
     changed_chars,
     cleanup_semantic,

@@ -16,8 +16,8 @@ from types import ModuleType
 import pytest
 from diff_match_patch import diff_match_patch
 
-from redline.archive import worddiff
-from redline.archive.worddiff import diff_words, tokenize
+from redline.archive.diff import words as worddiff
+from redline.archive.diff.words import diff_words, tokenize
 from tests.support import worddiff_reference as reference
 
 # Characters around every special case of the tokenizer: marks, space-less scripts,

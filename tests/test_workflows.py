@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from redline.archive.watchlist import read_watchlist
+from redline.archive.watch.watchlist import read_watchlist
 from redline.cli.main import cli
 from tests.support.http_server import LocalHTTPServer
 from tests.support.newsroom import Newsroom

@@ -18,7 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 
-from redline.archive.errors import Conflict, KeyMissing
+from redline.archive.core.errors import Conflict, KeyMissing
 
 #: Keys below this prefix are redline's cache beside the OCFL root (article state, run
 #: logs, leases): their writes are atomic but need not be durable, since every one can be

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from redline.archive.errors import ArchiveError, Conflict, KeyMissing, StoreError
+from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
 from redline.archive.store.base import CACHE_PREFIX, AbstractLock, Store
 
 #: Staging area inside the archive folder (same filesystem, so renames are atomic).

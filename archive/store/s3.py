@@ -32,7 +32,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from redline.archive.errors import ArchiveError, Conflict, KeyMissing, StoreError
+from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
 from redline.archive.store.base import AbstractLock, Store
 
 LEASE_PREFIX = "state/leases/"

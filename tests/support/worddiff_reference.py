@@ -1,4 +1,4 @@
-"""Reference copy of ``redline.archive.worddiff`` before it was made faster.
+"""Reference copy of ``redline.archive.diff.words`` before it was made faster.
 
 Tests check that the faster module gives exactly the same tokens and diffs. Only this
 docstring differs from that version.

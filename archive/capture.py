@@ -1,0 +1,94 @@
+"""The capture path: obtain a page → extract the article → record it in the archive.
+
+One function per kind of input; ``capture_all`` runs many and keeps going when one
+fails, so a broken site becomes a line in the report instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from redline.archive.core.errors import RedlineError
+from redline.archive.core.models import Article, Capture
+from redline.archive.core.urls import check_http_url
+from redline.archive.extract.article import extract_article
+from redline.archive.fetch.client import DEFAULT_MAX_BYTES, Fetcher, read_html_file
+from redline.archive.fetch.warc import captures_from_warc
+from redline.archive.ocfl.archive import Archive, RecordResult
+
+
+def extract_file(
+    path: str | Path, url: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Article:
+    """The article in a saved HTML file, without touching any archive."""
+    capture = read_html_file(path, url or "http://localhost/", max_bytes=max_bytes)
+    return extract_article(capture.body, url, capture.content_type, source=str(path))
+
+
+def record_capture(archive: Archive, capture: Capture) -> RecordResult:
+    """Extract the article from ``capture`` and store it unless it is unchanged."""
+    article = extract_article(
+        capture.body,
+        capture.final_url,
+        capture.content_type,
+        source=capture.file_path or capture.final_url,
+    )
+    return archive.record(capture, article)
+
+
+def capture_url(archive: Archive, url: str, fetcher: Fetcher) -> RecordResult:
+    return record_capture(archive, fetcher.fetch(check_http_url(url)))
+
+
+def capture_file(
+    archive: Archive,
+    path: str | Path,
+    url: str,
+    at: datetime | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> RecordResult:
+    capture = read_html_file(path, check_http_url(url), at, max_bytes=max_bytes)
+    return record_capture(archive, capture)
+
+
+def capture_warc(
+    archive: Archive, path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Outcome]:
+    """Record every HTML page in a WARC file, in file order."""
+    pages = captures_from_warc(path, max_bytes=max_bytes)
+    while True:
+        try:
+            capture = next(pages)
+        except StopIteration:
+            return
+        except RedlineError as exc:
+            yield Outcome(str(path), error=exc)
+            return
+        try:
+            yield Outcome(capture.requested_url, result=record_capture(archive, capture))
+        except RedlineError as exc:
+            yield Outcome(capture.requested_url, error=exc)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input: a result, or the error that stopped it."""
+
+    source: str
+    result: RecordResult | None = None
+    error: RedlineError | None = None
+
+
+def capture_all(
+    sources: Iterable[str], capture_one: Callable[[str], RecordResult]
+) -> Iterator[Outcome]:
+    """Run ``capture_one`` on each source in turn; an error is reported, not raised."""
+    for source in sources:
+        try:
+            yield Outcome(source, result=capture_one(source))
+        except RedlineError as exc:
+            yield Outcome(source, error=exc)

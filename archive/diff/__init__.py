@@ -1,0 +1,1 @@
+"""What changed between two articles: word and paragraph diffs, the model, the grading."""

@@ -1,0 +1,293 @@
+"""From the HTML of a news page to an Article: metadata plus body paragraphs.
+
+trafilatura locates the article body (it leads public extraction benchmarks and is
+Apache-2.0); before it runs, page furniture is removed and text blocks are given the
+same markup whatever the template, so that only a change to the article changes the
+result. Metadata comes from BeautifulSoup (see ``metadata.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from configparser import ConfigParser
+
+import trafilatura
+from bs4 import BeautifulSoup
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+from trafilatura.settings import use_config
+
+from redline import __version__
+from redline.archive.core.errors import ExtractionError
+from redline.archive.core.models import Article
+from redline.archive.extract.decode import decode_html
+from redline.archive.extract.furniture import (
+    blocks_to_paragraphs,
+    hints,
+    is_correction_hint,
+    is_noise_line,
+    mark_content,
+    strip_furniture,
+)
+from redline.archive.extract.metadata import read_metadata
+from redline.archive.extract.normalize import clean_text
+
+EXTRACTOR = f"redline/{__version__}+trafilatura/{trafilatura.__version__}"
+
+_CORRECTION_LINE = re.compile(
+    r"^(?:corrections?|clarifications?|editor['’]?s['’]?\s+note|note from the editors?|"
+    r"erratum|retraction)"
+    r"(?:\s*\([^)]{0,40}\)|\s*,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*[:.\-–—]"
+    r"|^(?:an|a)\s+(?:earlier|previous|prior)\s+version\s+of\s+this\s+"
+    r"(?:article|story|report|post|piece)"
+    r"|^this\s+(?:article|story|report|post|piece)\s+(?:has\s+been|was)\s+"
+    r"(?:corrected|amended|updated\s+to\s+correct)",
+    re.I,
+)
+
+# Blocks of trafilatura's output tree that become one paragraph each.
+_LEAF_BLOCKS = frozenset({"p", "head", "item", "row", "quote", "code", "lb_block"})
+
+
+#: A page with no headline whose short body is only link text is a menu, not an article.
+MIN_ARTICLE_CHARS = 50
+
+
+def _only_links(soup: BeautifulSoup, paragraphs: list[str]) -> bool:
+    links = {clean_text(a.get_text(" ")) for a in soup.find_all("a")}
+    return all(p in links for p in paragraphs)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def is_correction(text: str) -> bool:
+    """True when a paragraph is a correction, clarification or editor's note."""
+    return bool(_CORRECTION_LINE.match(text))
+
+
+def _element_text(el: etree._Element) -> str:
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if child.tag in ("lb", "br"):
+                parts.append(" ")
+            elif child.tag == "cell":
+                parts.append(" ")
+                walk(child)
+                parts.append(" ")
+            else:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return clean_text("".join(parts))
+
+
+def _paragraphs_from_body(body: etree._Element) -> list[str]:
+    out: list[str] = []
+
+    def loose(text: str | None) -> None:
+        cleaned = clean_text(text or "")
+        if cleaned:
+            out.append(cleaned)
+
+    def visit(node: etree._Element) -> None:
+        loose(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in ("list", "table", "div", "main", "quote", "item") and _has_block_child(child):
+                visit(child)
+            elif not (tag in ("graphic", "lb", "ref") and not (child.text or "").strip()):
+                loose(_element_text(child))
+            loose(child.tail)
+
+    visit(body)
+    return out
+
+
+def _has_block_child(el: etree._Element) -> bool:
+    return any(c.tag in ("p", "list", "item", "quote", "head", "table", "row") for c in el)
+
+
+def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
+    """Text of elements marked as corrections, with their position in document order."""
+    found: list[tuple[int, list[str]]] = []
+    claimed: set[int] = set()
+    for index, el in enumerate(root.iter()):
+        if not isinstance(el.tag, str) or id(el) in claimed:
+            continue
+        if not is_correction_hint(hints(el)):
+            continue
+        if el.tag in ("html", "body", "main", "article"):
+            continue
+        for sub in el.iter():
+            claimed.add(id(sub))
+        leaves = [
+            clean_text(b.text_content())
+            for b in el.iter("p", "li", "h2", "h3", "h4", "blockquote", "div")
+            if not any(isinstance(c.tag, str) and c.tag in ("p", "li", "div") for c in b)
+        ]
+        texts = [t for t in leaves if t] or [clean_text(el.text_content())]
+        texts = [t for t in texts if t and len(t.split()) >= 3]
+        if texts:
+            found.append((index, texts))
+    return found
+
+
+def _trafilatura_config() -> ConfigParser:
+    config = use_config()
+    # trafilatura's own fallback for bodies under 250 characters returns the whole page
+    # as one paragraph (headline, byline and "Updated 5 minutes ago" included). Short
+    # articles, and articles in scripts written without spaces, are often that short.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "80")
+    return config
+
+
+_CONFIG = _trafilatura_config()
+
+
+def _run_trafilatura(root: HtmlElement, url: str | None, favor_recall: bool) -> list[str]:
+    document = trafilatura.bare_extraction(
+        copy.deepcopy(root),
+        url=url,
+        config=_CONFIG,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_recall=favor_recall,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    return _paragraphs_from_body(body)
+
+
+def _first_index_of(root: HtmlElement, text: str) -> int | None:
+    for index, el in enumerate(root.iter("p", "li", "h2", "h3", "blockquote")):
+        if clean_text(el.text_content()) == text:
+            return index
+    return None
+
+
+def _parse(text: str) -> HtmlElement:
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        root = lxml_html.document_fromstring(f"<html><body>{text}</body></html>")
+    return root
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    content_type: str | None = None,
+    *,
+    source: str | None = None,
+) -> Article:
+    """The article on a page: metadata, body paragraphs in reading order, corrections.
+
+    Raises InputError for empty or binary input and ExtractionError when the page holds
+    no article text. Messages name ``source`` (the file or URL read), else ``url``.
+    """
+    where = source or url or "the page"
+    text = decode_html(html, content_type, source=where) if isinstance(html, bytes) else html
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ExtractionError(f"no article text found in {where}; the page is empty")
+    # XML declarations with an encoding are refused by lxml for str input.
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+
+    soup = BeautifulSoup(text, "lxml")
+    meta = read_metadata(soup, url)
+
+    root = _parse(text)
+    strip_furniture(root)
+    correction_blocks = _correction_blocks(root)
+    blocks_to_paragraphs(root)
+    mark_content(root)
+
+    paragraphs = _run_trafilatura(root, url, favor_recall=False)
+    if not paragraphs:
+        paragraphs = _run_trafilatura(root, url, favor_recall=True)
+    paragraphs = _tidy(paragraphs, meta.title, meta.subtitle)
+    body_chars = sum(len(m) for p in paragraphs for m in _WORD.findall(p))
+    if not body_chars or (
+        body_chars < MIN_ARTICLE_CHARS and not meta.title and _only_links(soup, paragraphs)
+    ):
+        raise ExtractionError(
+            f"no article text found in {where}; check that it is an article page "
+            "(if its text needs JavaScript, save the page from a browser and use that)"
+        )
+
+    paragraphs = _merge_corrections(root, paragraphs, correction_blocks)
+    marked = {t for _, texts in correction_blocks for t in texts}
+    corrections = tuple(p for p in paragraphs if p in marked or is_correction(p))
+
+    return Article(
+        title=meta.title,
+        subtitle=meta.subtitle,
+        byline=meta.byline,
+        published=meta.published,
+        modified=meta.modified,
+        canonical_url=meta.canonical_url,
+        language=meta.language,
+        paragraphs=tuple(paragraphs),
+        corrections=corrections,
+        extractor=EXTRACTOR,
+    )
+
+
+def _tidy(paragraphs: list[str], title: str | None, subtitle: str | None) -> list[str]:
+    out: list[str] = []
+    for para in paragraphs:
+        if is_noise_line(para) and not is_correction(para):
+            continue
+        out.append(para)
+    # The headline and standfirst are fields of their own, not body text.
+    while out and out[0] in (title, subtitle):
+        out.pop(0)
+    return out
+
+
+def _merge_corrections(
+    root: HtmlElement, paragraphs: list[str], blocks: list[tuple[int, list[str]]]
+) -> list[str]:
+    """Add correction notes that the body extraction left out (they often sit in an
+    ``aside`` or ``footer``), before the body when they come first on the page."""
+    if not blocks:
+        return paragraphs
+    present = set(paragraphs)
+    first_index = _first_index_of(root, paragraphs[0])
+    element_order = {id(el): i for i, el in enumerate(root.iter())}
+    first_position = None
+    if first_index is not None:
+        for i, el in enumerate(root.iter("p", "li", "h2", "h3", "blockquote")):
+            if i == first_index:
+                first_position = element_order.get(id(el))
+                break
+    before: list[str] = []
+    after: list[str] = []
+    for position, texts in blocks:
+        missing = [t for t in texts if t not in present and not _inside_any(t, paragraphs)]
+        if not missing:
+            continue
+        if first_position is not None and position < first_position:
+            before.extend(missing)
+        else:
+            after.extend(missing)
+        present.update(missing)
+    return before + paragraphs + after
+
+
+def _inside_any(text: str, paragraphs: list[str]) -> bool:
+    return any(text in p for p in paragraphs)

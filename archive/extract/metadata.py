@@ -1,0 +1,497 @@
+"""Article metadata from a parsed page: title, standfirst, byline, dates, URL, language.
+
+Sources in order of trust: schema.org JSON-LD, Open Graph / article:* meta tags, other
+meta tags, then visible markup (h1, rel=author, byline classes, <time datetime>).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from redline.archive.extract.normalize import clean_text
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "socialmediaposting",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "satiricalarticle",
+}
+
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
+_BY_PREFIX = re.compile(
+    r"^\s*(?:written\s+|posted\s+|words\s+)?(?:by|por|par|von|door)\b[\s:]*", re.I
+)
+_BYLINE_TAIL = re.compile(
+    r"(?:\s+|\s*[|,•·]\s*)(?:last\s+)?(?:updated|published|posted|on)\b.*$|\s*[|•·]\s*.*$"
+    r"|\s*[-–—,]?\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d.*$|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+
+
+# --- JSON-LD -------------------------------------------------------------------------
+
+
+def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if key in node:
+                yield from _walk_jsonld(node[key])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type", ())
+    items = raw if isinstance(raw, list) else [raw]
+    return {str(t).rsplit("/", 1)[-1].lower() for t in items if t}
+
+
+def jsonld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, articles first."""
+    found: list[dict[str, Any]] = []
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+        raw = script.string or script.get_text()
+        raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+        if raw.endswith(";"):
+            raw = raw[:-1]
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        found.extend(_walk_jsonld(data))
+    articles = [o for o in found if _types(o) & ARTICLE_TYPES]
+    return articles + [o for o in found if o not in articles]
+
+
+def _jsonld_article(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    for obj in objects:
+        if _types(obj) & ARTICLE_TYPES:
+            return obj
+    return {}
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [n for item in value for n in _names(item)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return [name]
+        if isinstance(name, list):
+            return [str(n) for n in name if isinstance(n, str)]
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given} {family}"]
+    return []
+
+
+# --- meta tags -----------------------------------------------------------------------
+
+
+def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
+    """The content of the first meta tag whose property/name/itemprop is in ``keys``."""
+    wanted = {k.lower() for k in keys}
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            value = tag.get(attr)
+            if not isinstance(value, str):
+                continue
+            # Some pages list several properties in one attribute.
+            for part in value.lower().split():
+                if part in wanted and part not in found:
+                    found[part] = content
+    for key in keys:
+        if key.lower() in found:
+            return clean_text(found[key.lower()]) or None
+    return None
+
+
+def _classes(tag: Tag) -> str:
+    cls = tag.get("class")
+    text = " ".join(cls) if isinstance(cls, list) else str(cls or "")
+    ident = tag.get("id")
+    return f"{text} {ident if isinstance(ident, str) else ''}".lower()
+
+
+# --- title ---------------------------------------------------------------------------
+
+
+def _letters(s: str) -> str:
+    return re.sub(r"[\W_]+", "", s.lower())
+
+
+def _strip_site(title: str, site_names: list[str], url: str | None) -> str:
+    host = _letters(urlsplit(url).hostname or "") if url else ""
+    for sep in _SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        first, _, rest = title.partition(sep)
+        for name in site_names:
+            if _letters(tail) == _letters(name) and head.strip():
+                return head.strip()
+            if _letters(first) == _letters(name) and rest.strip():
+                return rest.strip()
+        tail_letters = _letters(tail)
+        if tail_letters and host and tail_letters in host and len(tail.split()) <= 4:
+            return head.strip()
+        if sep == " | " and len(tail.split()) <= 4 and len(head.split()) >= 3:
+            return head.strip()
+    return title
+
+
+def _title(
+    soup: BeautifulSoup, article: dict[str, Any], site_names: list[str], url: str | None
+) -> str | None:
+    h1s = [clean_text(h.get_text(" ")) for h in soup.find_all("h1")]
+    h1s = [h for h in h1s if h]
+    raw_title = clean_text(soup.title.get_text(" ")) if soup.title else ""
+    candidates: list[str] = []
+    headline = article.get("headline") or article.get("name")
+    if isinstance(headline, str):
+        candidates.append(clean_text(headline))
+    for key in ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title"):
+        value = _meta(soup, key)
+        if value:
+            candidates.append(value)
+    stripped = _strip_site(raw_title, site_names, url) if raw_title else ""
+    if h1s and (not stripped or _letters(h1s[0]) in _letters(raw_title)):
+        # The visible headline, when the document title agrees with it.
+        candidates.append(h1s[0])
+    if raw_title:
+        candidates.append(raw_title)
+    candidates.extend(h1s[:1])
+    for candidate in candidates:
+        title = _strip_site(candidate, site_names, url)
+        if title and len(title) >= 2 and _letters(title):
+            return title
+    return None
+
+
+# --- byline --------------------------------------------------------------------------
+
+
+def clean_byline(text: str) -> str | None:
+    text = clean_text(text)
+    text = _BY_PREFIX.sub("", text)
+    text = _BYLINE_TAIL.sub("", text).strip(" ,;|-–—")
+    text = re.sub(r"^by\s+", "", text, flags=re.I)
+    if not text or "://" in text or text.startswith("@") or len(text.split()) > 12:
+        return None
+    if not re.search(r"[^\W\d_]", text) or text[0].isdigit() or text.lower() == "last":
+        return None
+    return text
+
+
+def _join_names(names: list[str]) -> str | None:
+    seen: list[str] = []
+    for name in names:
+        cleaned = clean_byline(name)
+        if cleaned and cleaned.lower() not in (s.lower() for s in seen):
+            seen.append(cleaned)
+    if not seen:
+        return None
+    if len(seen) == 1:
+        return seen[0]
+    return ", ".join(seen[:-1]) + " and " + seen[-1]
+
+
+_BYLINE_CLASS = re.compile(r"\b(?:byline|by-line|author|authors|writer|contributor)\b")
+
+
+def _byline(soup: BeautifulSoup, article: dict[str, Any], site_names: list[str]) -> str | None:
+    site = {_letters(s) for s in site_names}
+    names = [n for n in _names(article.get("author")) if _letters(n) not in site]
+    if names:
+        joined = _join_names(names)
+        if joined:
+            return joined
+    for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
+        value = _meta(soup, key)
+        if value and "://" not in value and _letters(value) not in site:
+            cleaned = clean_byline(value)
+            if cleaned:
+                return cleaned
+    for selector in (
+        '[itemprop~="author"] [itemprop~="name"]',
+        'a[rel~="author"]',
+        '[itemprop~="author"]',
+    ):
+        found = soup.select(selector)
+        if not found:
+            continue
+        # Authors of one article sit together; other matches are teasers elsewhere.
+        scope = found[0].parent.parent if found[0].parent is not None else None
+        near = [t for t in found if scope is None or scope in t.parents]
+        joined = _join_names([t.get_text(" ") for t in near if t.get_text().strip()])
+        if joined:
+            return joined
+    for tag in soup.find_all(["div", "span", "p", "a", "address", "section"]):
+        if not isinstance(tag, Tag):
+            continue
+        if _BYLINE_CLASS.search(_classes(tag).replace("_", "-")):
+            cleaned = clean_byline(tag.get_text(" "))
+            if cleaned and len(cleaned) <= 100:
+                return cleaned
+    return None
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+_ISO_LIKE = re.compile(
+    r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?$",
+    re.I,
+)
+
+
+def normalize_date(value: str | None) -> str | None:
+    """ISO 8601 for a parseable date ("2024-05-01", "2024-05-01T10:00:00+02:00",
+    "...Z" for UTC); the text as found when it cannot be parsed; None when empty."""
+    if not value:
+        return None
+    text = clean_text(value)
+    if not text:
+        return None
+    match = _ISO_LIKE.match(text)
+    if match:
+        year, month, day, hour, minute, second, tz = match.groups()
+        try:
+            if hour is None:
+                return datetime(int(year), int(month), int(day)).date().isoformat()
+            dt = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+        except ValueError:
+            return text
+        if tz:
+            tz = tz.upper()
+            if tz == "Z":
+                dt = dt.replace(tzinfo=timezone.utc)
+            else:
+                digits = tz[1:].replace(":", "")
+                digits = digits + "00" if len(digits) == 2 else digits
+                try:
+                    offset = datetime.strptime(tz[0] + digits, "%z").tzinfo
+                except ValueError:
+                    return text
+                dt = dt.replace(tzinfo=offset)
+        return _iso(dt)
+    try:
+        return _iso(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%B %d %Y"):
+        try:
+            return datetime.strptime(text.replace(".", ""), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def _iso(dt: datetime) -> str:
+    text = dt.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _time_tag(soup: BeautifulSoup, modified: bool) -> str | None:
+    for tag in soup.find_all("time"):
+        value = tag.get("datetime")
+        if not isinstance(value, str) or not value.strip():
+            continue
+        hint = (_classes(tag) + " " + str(tag.get("itemprop") or "")).lower()
+        is_modified = any(w in hint for w in ("modif", "updat"))
+        if is_modified == modified or (not modified and "pubdate" in tag.attrs):
+            return value
+    return None
+
+
+def _dates(soup: BeautifulSoup, article: dict[str, Any]) -> tuple[str | None, str | None]:
+    published = article.get("datePublished") or article.get("dateCreated")
+    if not isinstance(published, str):
+        published = _meta(
+            soup,
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "parsely-pub-date",
+            "sailthru.date",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "dc.date.issued",
+            "dcterms.created",
+            "dc.date",
+            "date",
+        ) or _time_tag(soup, modified=False)
+    modified = article.get("dateModified")
+    if not isinstance(modified, str):
+        modified = _meta(
+            soup, "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"
+        ) or _time_tag(soup, modified=True)
+    return normalize_date(published), normalize_date(modified)
+
+
+# --- URL and language ----------------------------------------------------------------
+
+
+def _base_url(soup: BeautifulSoup, url: str | None) -> str | None:
+    base = soup.find("base", href=True)
+    href = base.get("href") if isinstance(base, Tag) else None
+    if isinstance(href, str) and href.strip():
+        return urljoin(url or "", href.strip())
+    return url
+
+
+def _canonical(soup: BeautifulSoup, url: str | None) -> str | None:
+    # Without the page's own URL, the og:url is the best base for a relative link.
+    base = _base_url(soup, url or _meta(soup, "og:url"))
+    for link in soup.find_all("link", href=True):
+        rel = link.get("rel") or []
+        rels = rel if isinstance(rel, list) else str(rel).split()
+        href = link.get("href")
+        if "canonical" in [r.lower() for r in rels] and isinstance(href, str) and href.strip():
+            return urljoin(base or "", href.strip())
+    og = _meta(soup, "og:url")
+    if og:
+        return urljoin(base or "", og)
+    return None
+
+
+def normalize_language(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = value.strip().split(",")[0].strip().replace("_", "-")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", text):
+        return None
+    parts = text.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.upper() if len(part) == 2 else part)
+    return "-".join(out)
+
+
+def _language(soup: BeautifulSoup, article: dict[str, Any]) -> str | None:
+    html = soup.find("html")
+    if isinstance(html, Tag):
+        for attr in ("lang", "xml:lang"):
+            value = html.get(attr)
+            lang = normalize_language(value if isinstance(value, str) else None)
+            if lang:
+                return lang
+    in_language = article.get("inLanguage")
+    for value in (
+        in_language if isinstance(in_language, str) else None,
+        _meta(soup, "og:locale"),
+        _meta(soup, "content-language"),
+        _meta(soup, "language"),
+        _meta(soup, "dc.language"),
+    ):
+        lang = normalize_language(value)
+        if lang:
+            return lang
+    return None
+
+
+# --- standfirst ----------------------------------------------------------------------
+
+_DEK_WORDS = frozenset({"dek", "standfirst", "subtitle", "subheadline", "strapline", "deck"})
+_DEK_JOINED = ("standfirst", "subheadline", "subtitle", "articlesummary", "storysummary")
+_CLASS_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
+
+
+def _is_dek(tag: Tag) -> bool:
+    cls = tag.get("class")
+    tokens = cls if isinstance(cls, list) else str(cls or "").split()
+    for token in tokens:
+        words = [w.lower() for w in _CLASS_SPLIT.split(token) if w]
+        if any(w in _DEK_WORDS for w in words):
+            return True
+        joined = "".join(words)
+        if any(j in joined for j in _DEK_JOINED):
+            return True
+    return False
+
+
+def _subtitle(soup: BeautifulSoup, title: str | None) -> str | None:
+    for tag in soup.find_all(["p", "h2", "div", "span"]):
+        if not isinstance(tag, Tag) or tag.find(["p", "div", "ul", "ol", "h2", "h3"]):
+            continue
+        if not _is_dek(tag):
+            continue
+        if tag.find_parent(["nav", "aside", "footer", "li", "a"]):
+            continue
+        text = clean_text(tag.get_text(" "))
+        if 20 <= len(text) <= 400 and text != title and len(text.split()) >= 5:
+            return text
+    description = _meta(soup, "og:description", "description", "twitter:description")
+    if description and len(description.split()) >= 5:
+        header = soup.find("header") or soup.find("h1")
+        scope = header.find_parent() if isinstance(header, Tag) else None
+        if isinstance(scope, Tag):
+            for tag in scope.find_all(["p", "h2"], limit=40):
+                if clean_text(tag.get_text(" ")) == description:
+                    return description
+    return None
+
+
+# --- all together --------------------------------------------------------------------
+
+
+def read_metadata(soup: BeautifulSoup, url: str | None = None) -> Metadata:
+    """Everything but the body, read from a parsed page."""
+    objects = jsonld_objects(soup)
+    article = _jsonld_article(objects)
+    site_names = [n for n in [_meta(soup, "og:site_name", "application-name")] if n]
+    publisher = article.get("publisher")
+    site_names.extend(clean_text(n) for n in _names(publisher) if n.strip())
+    title = _title(soup, article, site_names, url)
+    published, modified = _dates(soup, article)
+    return Metadata(
+        title=title,
+        subtitle=_subtitle(soup, title),
+        byline=_byline(soup, article, site_names),
+        published=published,
+        modified=modified,
+        canonical_url=_canonical(soup, url),
+        language=_language(soup, article),
+    )

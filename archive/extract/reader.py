@@ -1,0 +1,84 @@
+"""Reading a fetched page: decode it, extract the article, and ask the quality gate.
+
+This is the costly step of a check (tens of milliseconds of CPU a page, against well
+under one for everything else), and it holds Python's global lock. A watch run with many
+pages to read hands it to worker processes (``ProcessAnalyser``) so that it uses every
+core; a small run, or a machine with one core, reads pages in the checking thread
+(``analyse`` itself), since starting workers costs about a second.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from redline.archive.core.errors import ExtractionError
+from redline.archive.core.models import Article
+from redline.archive.extract.article import extract_article
+from redline.archive.extract.decode import decode_html
+from redline.archive.extract.quality import Refusal, page_refusal
+
+#: A run with at least this many checks reads pages in worker processes.
+PROCESS_MIN_CHECKS = 64
+
+
+def analyse(
+    body: bytes, url: str, content_type: str | None, status: int | None, captured_before: bool
+) -> tuple[Article, Refusal | None]:
+    """The article on the page and, if the page is not the article, why.
+
+    Raises ``ExtractionError`` or ``InputError`` when there is no article to read."""
+    html = decode_html(body, content_type, source=url)
+    try:
+        article = extract_article(html, url, content_type)
+    except ExtractionError:
+        # Some block pages hold no text at all: name them if the gate knows them.
+        refusal = page_refusal(html, Article(), status=status, captured_before=captured_before)
+        if refusal is None:
+            raise
+        return Article(), refusal
+    return article, page_refusal(html, article, status=status, captured_before=captured_before)
+
+
+class ProcessAnalyser:
+    """``analyse`` in a pool of worker processes, started on first use."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+        self._lock = threading.Lock()
+
+    def __call__(
+        self,
+        body: bytes,
+        url: str,
+        content_type: str | None,
+        status: int | None,
+        captured_before: bool,
+    ) -> tuple[Article, Refusal | None]:
+        with self._lock:
+            if self._pool is None and not self._broken:
+                # "spawn": forking a process that runs threads can copy a held lock.
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            pool = self._pool
+        if pool is not None:
+            try:
+                return pool.submit(
+                    analyse, body, url, content_type, status, captured_before
+                ).result()
+            except (BrokenProcessPool, RuntimeError, OSError):
+                # Workers could not start or died (a script that starts redline without
+                # an ``if __name__ == "__main__"`` guard, memory limits): read here.
+                self._broken = True
+        return analyse(body, url, content_type, status, captured_before)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None

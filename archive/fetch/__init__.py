@@ -1,0 +1,1 @@
+"""Getting a page: the HTTP client, body limits, the network guard, WARC records, provenance."""

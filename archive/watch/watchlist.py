@@ -1,0 +1,167 @@
+"""The watchlist file ``redline watch`` reads: what to watch, and who is asking.
+
+One entry a line; blank lines and lines starting with ``#`` are ignored, as is a
+`` #`` comment after an entry::
+
+    https://example.com/news/2026/11/story      an article
+    feed: https://example.com/rss.xml          every item's link, from the day it appears
+    sitemap: https://example.com/news.xml      every page listed (news sitemaps, indexes)
+    contact: desk@example.org                  named in the User-Agent of every request
+
+A line that cannot be used is reported with its number; the rest of the file still runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redline.archive.core.errors import InputError
+from redline.archive.core.urls import url_problem
+
+
+def contact_problem(text: str) -> str | None:
+    """Why ``text`` cannot go into a User-Agent header, or None."""
+    if not text.strip():
+        return "the contact is empty; give an e-mail address or URL"
+    if not all(" " <= ch <= "~" for ch in text):
+        return (
+            f"the contact {text!r} has characters an HTTP header cannot carry (only plain "
+            "ASCII letters, digits and punctuation); give an e-mail address or URL"
+        )
+    return None
+
+DIRECTIVES = ("feed", "sitemap", "contact")
+MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str
+    line: int
+
+
+@dataclass
+class Watchlist:
+    """What a watchlist file asks for, and the lines it could not use."""
+
+    path: str
+    pages: list[Entry] = field(default_factory=list)
+    feeds: list[Entry] = field(default_factory=list)
+    sitemaps: list[Entry] = field(default_factory=list)
+    contact: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.pages or self.feeds or self.sitemaps)
+
+
+def read_watchlist(path: str | Path) -> Watchlist:
+    """Read and parse a watchlist file; ``InputError`` when the file itself is unusable."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such watchlist: {name}; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a folder; give a watchlist file (one URL a line)") from None
+    except OSError as exc:
+        raise InputError(f"cannot read watchlist {name} ({exc.strerror}); check it") from None
+    if len(data) > MAX_WATCHLIST_BYTES:
+        raise InputError(
+            f"{name} is over 10 MB, too big for a watchlist; split it into several "
+            "watchlists, or watch the sites' feeds and sitemaps instead"
+        )
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name} is a binary file, not a watchlist; give a text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name} is not UTF-8 text (byte {exc.start}); save the watchlist as UTF-8"
+        ) from None
+    watchlist = parse_watchlist(text, name)
+    if watchlist.empty:
+        raise InputError(
+            f"{name} lists nothing to watch"
+            + (f" ({len(watchlist.problems)} unusable lines)" if watchlist.problems else "")
+            + "; put one URL a line, or 'feed: URL' / 'sitemap: URL'"
+        )
+    return watchlist
+
+
+def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
+    watchlist = Watchlist(path=name)
+    seen: set[tuple[str, str]] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _strip_comment(raw)
+        if not line:
+            continue
+        kind, value = _split(line)
+        where = f"{name} line {number}"
+        if kind is None:
+            name = line.split(":", 1)[0].strip()
+            close = difflib.get_close_matches(name.lower(), DIRECTIVES, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}:'?" if close else (
+                f"use a URL or one of {', '.join(d + ':' for d in DIRECTIVES)}"
+            )
+            watchlist.problems.append(f"{where}: unknown directive {name!r}; {hint}")
+            continue
+        if kind == "contact":
+            problem = contact_problem(value)
+            if problem:
+                watchlist.problems.append(f"{where}: {problem}")
+            else:
+                watchlist.contact = value
+            continue
+        if not value:
+            watchlist.problems.append(f"{where}: '{kind}:' needs a URL after it")
+            continue
+        if any(ch.isspace() for ch in value):
+            watchlist.problems.append(
+                f"{where}: {value!r} is not a URL; put one URL a line, or "
+                f"{', '.join(d + ': VALUE' for d in DIRECTIVES)}"
+            )
+            continue
+        problem = url_problem(value)
+        if problem and kind == "page":
+            scheme = value.split(":", 1)[0].lower()
+            close = difflib.get_close_matches(scheme, DIRECTIVES, n=1, cutoff=0.6)
+            if close:
+                problem = (
+                    f"unknown directive or scheme {scheme + ':'!r}; did you mean '{close[0]}:'?"
+                )
+        if problem:
+            watchlist.problems.append(f"{where}: {problem}")
+            continue
+        if (kind, value) in seen:
+            continue
+        seen.add((kind, value))
+        target = {"page": watchlist.pages, "feed": watchlist.feeds, "sitemap": watchlist.sitemaps}
+        target[kind].append(Entry(value, number))
+    return watchlist
+
+
+def _strip_comment(raw: str) -> str:
+    line = raw.strip()
+    if line.startswith("#"):
+        return ""
+    for marker in (" #", "\t#"):
+        if marker in line:
+            line = line.split(marker, 1)[0]
+    return line.strip()
+
+
+def _split(line: str) -> tuple[str | None, str]:
+    """("page" | "feed" | "sitemap" | "contact" | None for an unknown directive, value)."""
+    head, sep, rest = line.partition(":")
+    key = head.strip().lower()
+    if sep and key in DIRECTIVES:
+        return key, rest.strip()
+    if sep and rest.startswith("//"):
+        return "page", line  # a URL (any scheme: url_problem names a wrong one)
+    if sep and key.isalpha() and " " in rest[:1]:
+        return None, line  # "foo: something"
+    return "page", line

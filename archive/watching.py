@@ -1,0 +1,392 @@
+"""``redline watch``: check every due article of a watchlist, politely, in parallel.
+
+The run, start to end::
+
+    take the shard's lease → read the articles' states → fetch feeds and sitemaps →
+    pick this shard's due articles → check them (bounded overall and per host) →
+    write the run's log → give the lease back
+
+Checks run in a thread pool; which one starts next is decided here, in one thread, by
+a ``HostQueue`` (per-host slots, delays, Retry-After). Nothing one site does stops the
+run: every outcome is an ``Event`` passed to ``emit``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from redline import __version__
+from redline.archive.core.errors import ArchiveError, FetchError, HTTPStatusError, UsageError
+from redline.archive.core.models import iso, utc_now
+from redline.archive.core.urls import normalize_url
+from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
+from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
+from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
+from redline.archive.ocfl.state import ArticleState, read_all_states
+from redline.archive.watch.check import CheckContext, Retry, Target, check
+from redline.archive.watch.discover import discover
+from redline.archive.watch.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
+from redline.archive.watch.hostqueue import HostQueue
+from redline.archive.watch.robots import RobotsPolicy, policy_from_response, robots_url
+from redline.archive.watch.schedule import is_due, next_check
+from redline.archive.watch.watchlist import Watchlist, contact_problem
+
+RUNS_PREFIX = "state/runs/"
+#: Seconds an interrupted run waits for the checks already running.
+INTERRUPT_GRACE = 2.0
+PROJECT_URL = "https://github.com/redline-archive/redline"
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    concurrency: int = 8
+    per_host: int = 2
+    delay: float = 1.0
+    shard: tuple[int, int] = (1, 1)
+    check_all: bool = False
+    robots: bool = True
+    allow_private: bool = False
+    contact: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+    lease_timeout: float = DEFAULT_LEASE_TIMEOUT
+    max_attempts: int = 3
+    max_retry_after: float = 120.0
+    sitemap_days: float = 30.0
+    #: The run's id (``redline report --run ID``); by default its start time and a
+    #: random suffix.
+    run_id: str | None = None
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` → (K, N), shards numbered from 1."""
+    head, sep, tail = text.partition("/")
+    if sep and head.strip().isdigit() and tail.strip().isdigit():
+        k, n = int(head), int(tail)
+        if 1 <= k <= n:
+            return k, n
+    raise UsageError(f"--shard {text!r} is not K/N with 1 <= K <= N, e.g. --shard 2/4")
+
+
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def check_run_id(text: str) -> str:
+    if not _RUN_ID.fullmatch(text):
+        raise UsageError(
+            f"--run-id {text!r} is not usable; use 1 to 100 letters, digits, '.', '_' or '-'"
+        )
+    return text
+
+
+def check_contact(text: str) -> str:
+    problem = contact_problem(text)
+    if problem:
+        raise UsageError(f"--contact: {problem}")
+    return text.strip()
+
+
+def shard_of(object_id: str, count: int) -> int:
+    """The shard (1..count) an article belongs to: a hash of its id, stable across runs."""
+    return int(hashlib.sha256(object_id.encode()).hexdigest()[:16], 16) % count + 1
+
+
+def user_agent(contact: str | None) -> str:
+    extra = f"; {contact}" if contact else ""
+    return f"redline/{__version__} (+{PROJECT_URL}{extra})"
+
+
+class RobotsCache:
+    """robots.txt of each host, fetched once a run by the first check that needs it."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+        self._policies: dict[str, RobotsPolicy] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def policy(self, url: str) -> RobotsPolicy:
+        key = robots_url(url)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._policies:
+                self._policies[key] = self._fetch(key)
+            return self._policies[key]
+
+    def _fetch(self, url: str) -> RobotsPolicy:
+        try:
+            capture = self.fetcher.fetch(url, html_only=False)
+        except HTTPStatusError as exc:
+            return policy_from_response(exc.status, None)
+        except FetchError as exc:
+            reason = exc.message.split("; ")[0]
+            return replace(
+                policy_from_response(None, None),
+                note=f"robots.txt could not be fetched ({reason}): the site is treated as "
+                "closed for this run; check the URL, or pass --ignore-robots",
+            )
+        return policy_from_response(capture.status, capture.body)
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).netloc or url).lower()
+    except ValueError:
+        return url
+
+
+def select_targets(
+    watchlist: Watchlist,
+    found: list[tuple[str, str]],
+    states: dict[str, ArticleState],
+    shard: tuple[int, int],
+) -> list[Target]:
+    """This shard's articles: the watchlist's, those its feeds and sitemaps name now, and
+    those they named in earlier runs (an article stays watched once it appeared)."""
+    targets: dict[str, Target] = {}
+
+    def add(url: str, source: str) -> None:
+        object_id = normalize_url(url)
+        if shard[1] > 1 and shard_of(object_id, shard[1]) != shard[0]:
+            return
+        target = targets.get(object_id)
+        if target is None:
+            targets[object_id] = Target(url, states.get(object_id), (source,))
+        elif source not in target.sources:
+            target.sources = (*target.sources, source)
+
+    for entry in watchlist.pages:
+        add(entry.url, "")
+    for url, source in found:
+        add(url, source)
+    sources = {e.url for e in watchlist.feeds} | {e.url for e in watchlist.sitemaps}
+    for state in states.values():
+        for source in state.sources:
+            if source in sources:
+                add(state.id, source)
+    return list(targets.values())
+
+
+def run_watch(
+    archive: Archive,
+    watchlist: Watchlist,
+    options: WatchOptions,
+    emit: Callable[[Event], None],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    started = utc_now()
+    clock = time.monotonic()
+    run_id = options.run_id or (
+        f"{iso(started).replace(':', '').replace('-', '')}-{uuid.uuid4().hex[:6]}"
+    )
+    if archive.store.exists(f"{RUNS_PREFIX}{run_id}.json"):
+        raise UsageError(f"a watch run named {run_id} is already in the archive; pick another")
+    summary = RunSummary(run_id=run_id, started=iso(started))
+    summary.notes += watchlist.problems
+
+    def report(event: Event) -> None:
+        summary.add(event)
+        emit(event)
+
+    archive.ensure_root()
+    k, n = options.shard
+    lease = RunLease(archive.store, f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
+    with lease:
+        read = read_all_states(archive.store, workers=options.concurrency)
+        states = {state.id: state for state, _raw in read}
+        raws = {state.id: raw for state, raw in read}
+        fetcher = Fetcher(
+            timeout=options.timeout,
+            max_bytes=options.max_bytes,
+            user_agent=user_agent(options.contact or watchlist.contact),
+            connections_per_host=options.per_host,
+        )
+        with fetcher:
+            found, errors = discover(
+                fetcher,
+                [e.url for e in watchlist.feeds],
+                [e.url for e in watchlist.sitemaps],
+                days=options.sitemap_days,
+                concurrency=options.concurrency,
+                guard=None if options.allow_private else private_address_problem,
+            )
+            for event in errors:
+                report(event)
+            targets = select_targets(
+                watchlist, [(f.url, f.source) for f in found], states, options.shard
+            )
+            for target in targets:
+                target.raw = raws.get(target.object_id)
+            now = utc_now()
+            due = []
+            later = []
+            for target in targets:
+                if options.check_all or is_due(target.state, now):
+                    due.append(target)
+                else:
+                    report(
+                        Event(
+                            "skipped",
+                            target.url,
+                            version=_head(target),
+                            reason="not due",
+                            at=iso(now),
+                            cause=NOT_DUE,
+                        )
+                    )
+                    when = next_check(target.state) if target.state is not None else None
+                    if when is not None:
+                        later.append(when)
+            summary.next_due = iso(min(later)) if later else None
+            try:
+                _check_all(archive, fetcher, due, options, report, lease, progress)
+            except BaseException:
+                summary.interrupted = True
+                summary.notes.append(
+                    f"the run was interrupted after {summary.checked:,} of {len(due):,} checks"
+                )
+                raise
+            finally:
+                summary.finished = iso(utc_now())
+                summary.seconds = time.monotonic() - clock
+                _save_run(archive, summary, options)
+    return summary
+
+
+def _head(target: Target) -> int | None:
+    return target.state.head if target.state is not None and target.state.head else None
+
+
+def _check_all(
+    archive: Archive,
+    fetcher: Fetcher,
+    targets: list[Target],
+    options: WatchOptions,
+    report: Callable[[Event], None],
+    lease: RunLease,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    guard = None if options.allow_private else private_address_problem
+    ctx = CheckContext(
+        archive,
+        fetcher,
+        guard=guard,
+        peer_guard=None if options.allow_private else connected_address_problem,
+        max_attempts=options.max_attempts,
+        max_retry_after=options.max_retry_after,
+        refetch_delay=options.delay,
+    )
+    workers = ProcessAnalyser() if len(targets) >= PROCESS_MIN_CHECKS else None
+    if workers is not None and workers.workers > 1:
+        ctx.analyse = workers
+    robots = RobotsCache(fetcher) if options.robots else None
+    queue: HostQueue[Target] = HostQueue(per_host=options.per_host, delay=options.delay)
+    for target in targets:
+        queue.push(host_of(target.url), target)
+    total, done = len(targets), 0
+    running: dict[Future[tuple[Event | Retry, float | None]], tuple[str, Target]] = {}
+
+    def one(target: Target) -> tuple[Event | Retry, float | None]:
+        delay = None
+        refusal = guard(target.url) if guard is not None and target.discovered else None
+        at = iso(utc_now())
+        head = _head(target)
+        if refusal:  # before robots.txt: nothing at all is sent to such an address
+            refused = Event(
+                "skipped", target.url, version=head, reason=refusal, at=at, cause=PRIVATE
+            )
+            return refused, None
+        if robots is not None:
+            policy = robots.policy(target.url)
+            delay = policy.crawl_delay
+            if policy.closed:  # robots.txt unreachable or failing: the site is down
+                return Event("error", target.url, version=head, reason=policy.note, at=at), delay
+            if not policy.allows(target.url):
+                reason = (
+                    "robots.txt disallows it; pass --ignore-robots if you have the right "
+                    "to archive it"
+                )
+                disallowed = Event(
+                    "skipped", target.url, version=head, reason=reason, at=at, cause=ROBOTS
+                )
+                return disallowed, delay
+        try:
+            return check(target, ctx), delay
+        except ArchiveError as exc:
+            return Event("error", target.url, version=head, reason=exc.message, at=at), delay
+
+    pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="check")
+    finished_cleanly = False
+    try:
+        while len(queue) or running:
+            lease.renew()
+            now = time.monotonic()
+            while len(running) < options.concurrency:
+                ready = queue.pop_ready(now)
+                if ready is None:
+                    break
+                host, target = ready
+                running[pool.submit(one, target)] = (host, target)
+            timeout = 1.0
+            wake = queue.next_wake(now)
+            if wake is not None and len(running) < options.concurrency:
+                timeout = min(timeout, max(0.0, wake - now))
+            if not running:
+                time.sleep(timeout)  # every host is resting
+                continue
+            finished, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
+            for future in finished:
+                host, target = running.pop(future)
+                outcome, crawl_delay = future.result()
+                now = time.monotonic()
+                queue.set_delay(host, crawl_delay)
+                queue.finished(host, now)
+                if isinstance(outcome, Retry):
+                    target.attempt += 1
+                    target.suspect = outcome.suspect
+                    queue.push(host, target, not_before=now + outcome.after)
+                    if outcome.host:
+                        queue.backoff(host, now + outcome.after)
+                    continue
+                done += 1
+                report(outcome)
+                if progress is not None:
+                    progress(done, total)
+        finished_cleanly = True
+    finally:
+        # On an interrupt, checks not started are dropped, and those running get a moment
+        # to finish (a second interrupt stops waiting). One that finishes later still
+        # writes safely: versions under the article's lock, states compare-and-swap.
+        pool.shutdown(wait=False, cancel_futures=True)
+        if not finished_cleanly and running:
+            try:
+                wait(list(running), timeout=INTERRUPT_GRACE)
+            except KeyboardInterrupt:
+                pass
+        if workers is not None:
+            workers.close()
+
+
+def _save_run(archive: Archive, summary: RunSummary, options: WatchOptions) -> None:
+    """The run's log, for ``redline report``: counts and every notable event."""
+    data = summary.to_dict()
+    data["shard"] = f"{options.shard[0]}/{options.shard[1]}"
+    data["version"] = __version__
+    body = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+    try:
+        archive.store.put(f"{RUNS_PREFIX}{summary.run_id}.json", body)
+    except ArchiveError as exc:
+        summary.notes.append(f"the run's log could not be saved ({exc.message})")
