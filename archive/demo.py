@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from redline.archive.capture import Outcome, capture_all, capture_file
 from redline.archive.core.errors import NotFound
 from redline.archive.core.times import parse_when
-from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.archive import Archive, RecordResult
 
 EXAMPLE_DIR = Path(__file__).parent / "examples" / "riverton-flood"
 
@@ -47,12 +48,10 @@ def run_example(
 ) -> Iterator[tuple[str, Outcome]]:
     """Capture each saved page of the example in order; yields (note, outcome)."""
     for capture in example.captures:
-        outcome = next(
-            capture_all(
-                [str(folder / capture["file"])],
-                lambda path, at=capture["at"]: capture_file(
-                    archive, path, example.url, parse_when(at)
-                ),
-            )
-        )
+        when = parse_when(capture["at"])
+
+        def one(path: str, when: datetime = when) -> RecordResult:
+            return capture_file(archive, path, example.url, when)
+
+        outcome = next(capture_all([str(folder / capture["file"])], one))
         yield capture["note"], outcome

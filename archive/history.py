@@ -20,7 +20,6 @@ from redline.archive.core.models import Article
 from redline.archive.diff.model import Significance, diff_articles
 from redline.archive.diff.significance import SEVERITIES, assess, first_capture, rank
 from redline.archive.ocfl.archive import Archive
-from redline.archive.ocfl.state import load_state
 
 #: Watch events kept when --min-severity or --stealth filter the versions.
 ALWAYS_SHOWN = frozenset({"gone", "redirected", "back"})
@@ -132,7 +131,7 @@ def timeline(
 ) -> list[LogEntry | WatchNote]:
     """``entries`` with the article's watch events between them, oldest first; with
     ``filtered``, only the events that say the article disappeared or came back."""
-    state = load_state(archive.store, object_id)
+    state = archive.state(object_id)
     notes = [
         WatchNote(str(e.get("event", "")), str(e.get("at", "")), str(e.get("reason", "")))
         for e in (state.events if state is not None else [])

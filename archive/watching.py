@@ -14,7 +14,6 @@ run: every outcome is an ``Event`` passed to ``emit``.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 import time
@@ -33,7 +32,7 @@ from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fet
 from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
-from redline.archive.ocfl.state import ArticleState, read_all_states
+from redline.archive.ocfl.state import ArticleState
 from redline.archive.watch.check import CheckContext, Retry, Target, check
 from redline.archive.watch.discover import discover
 from redline.archive.watch.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
@@ -42,7 +41,6 @@ from redline.archive.watch.robots import RobotsPolicy, policy_from_response, rob
 from redline.archive.watch.schedule import is_due, next_check
 from redline.archive.watch.watchlist import Watchlist, contact_problem
 
-RUNS_PREFIX = "state/runs/"
 #: Seconds an interrupted run waits for the checks already running.
 INTERRUPT_GRACE = 2.0
 PROJECT_URL = "https://github.com/redline-archive/redline"
@@ -192,7 +190,7 @@ def run_watch(
     run_id = options.run_id or (
         f"{iso(started).replace(':', '').replace('-', '')}-{uuid.uuid4().hex[:6]}"
     )
-    if archive.store.exists(f"{RUNS_PREFIX}{run_id}.json"):
+    if archive.has_run(run_id):
         raise UsageError(f"a watch run named {run_id} is already in the archive; pick another")
     summary = RunSummary(run_id=run_id, started=iso(started))
     summary.notes += watchlist.problems
@@ -203,9 +201,9 @@ def run_watch(
 
     archive.ensure_root()
     k, n = options.shard
-    lease = RunLease(archive.store, f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
+    lease = archive.lease(f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
-        read = read_all_states(archive.store, workers=options.concurrency)
+        read = archive.states_with_bytes(workers=options.concurrency)
         states = {state.id: state for state, _raw in read}
         raws = {state.id: raw for state, raw in read}
         fetcher = Fetcher(
@@ -385,8 +383,7 @@ def _save_run(archive: Archive, summary: RunSummary, options: WatchOptions) -> N
     data = summary.to_dict()
     data["shard"] = f"{options.shard[0]}/{options.shard[1]}"
     data["version"] = __version__
-    body = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
     try:
-        archive.store.put(f"{RUNS_PREFIX}{summary.run_id}.json", body)
+        archive.save_run(summary.run_id, data)
     except ArchiveError as exc:
         summary.notes.append(f"the run's log could not be saved ({exc.message})")

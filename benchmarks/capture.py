@@ -59,12 +59,18 @@ def main() -> None:
     stored = sum(s != "unchanged" for s in statuses)
     n = len(pages)
     print(f"versions captured        {n} ({stored} stored as new OCFL versions)")
-    print(f"redline capture          {n / capture_seconds:8.1f} captures/s "
-          f"({1000 * capture_seconds / n:.1f} ms each)")
-    print(f"baseline: lxml parse     {n / lxml_seconds:8.1f} pages/s "
-          f"({1000 * lxml_seconds / n:.2f} ms each)")
-    print(f"ratio                    capture takes {capture_seconds / lxml_seconds:.1f}x "
-          "the time of a bare lxml parse")
+    print(
+        f"redline capture          {n / capture_seconds:8.1f} captures/s "
+        f"({1000 * capture_seconds / n:.1f} ms each)"
+    )
+    print(
+        f"baseline: lxml parse     {n / lxml_seconds:8.1f} pages/s "
+        f"({1000 * lxml_seconds / n:.2f} ms each)"
+    )
+    print(
+        f"ratio                    capture takes {capture_seconds / lxml_seconds:.1f}x "
+        "the time of a bare lxml parse"
+    )
 
 
 if __name__ == "__main__":

@@ -175,8 +175,10 @@ def main() -> None:
             store = S3Store(f"s3://{bucket}/archive", client=client)
 
             def stored_bytes() -> int:
-                pages_ = server.client().get_paginator("list_objects_v2").paginate(
-                    Bucket=bucket, Prefix="archive/"
+                pages_ = (
+                    server.client()
+                    .get_paginator("list_objects_v2")
+                    .paginate(Bucket=bucket, Prefix="archive/")
                 )
                 return sum(item["Size"] for p in pages_ for item in p.get("Contents", ()))
 

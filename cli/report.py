@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from redline.archive.core.files import write_atomically
 from redline.archive.core.times import parse_when
 from redline.archive.render.report_html import render_report_html
 from redline.archive.render.report_markdown import render_report_json, render_report_markdown
-from redline.archive.report import build_report, write_atomically
+from redline.archive.report import build_report
 from redline.cli.options import archive_option, open_archive
 
 RENDERERS = {

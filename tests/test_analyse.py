@@ -51,5 +51,3 @@ def test_an_extraction_error_from_a_worker_reaches_the_caller() -> None:
             workers(b"<html><body></body></html>", "https://x.example/a", "text/html", 200, False)
     finally:
         workers.close()
-
-

@@ -69,9 +69,7 @@ def test_a_late_older_capture_never_moves_check_times_back(
     # Versions are numbered in the order they are stored; each keeps its capture time.
     url, pages = example["url"], example["pages"]
     redline("capture", "--html", str(pages[0]), "--url", url, "--at", "2026-03-14T10:00:00Z")
-    late = redline(
-        "capture", "--html", str(pages[1]), "--url", url, "--at", "2026-03-14T08:00:00Z"
-    )
+    late = redline("capture", "--html", str(pages[1]), "--url", url, "--at", "2026-03-14T08:00:00Z")
     assert late.exit_code == 0 and '"unchanged"' not in late.stdout
     [entry] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
     assert entry["last_checked"] == "2026-03-14T10:00:00Z"

@@ -36,7 +36,10 @@ def test_saved_pages_become_versions_only_when_the_article_changes(
     # each version holds the four files an archivist expects
     version_dirs = sorted((archive_dir / "ocfl").rglob("v1/content"))
     assert {p.name for p in version_dirs[0].iterdir()} == {
-        "article.json", "article.txt", "capture.warc.gz", "capture.json"
+        "article.json",
+        "article.txt",
+        "capture.warc.gz",
+        "capture.json",
     }
 
 
@@ -86,8 +89,13 @@ def test_archive_path_that_is_a_file(redline: Run, example: dict, tmp_path: Path
     target = tmp_path / "not-a-folder"
     target.write_text("x")
     result = redline(
-        "capture", "--archive", str(target), "--html", str(example["pages"][0]),
-        "--url", example["url"],
+        "capture",
+        "--archive",
+        str(target),
+        "--html",
+        str(example["pages"][0]),
+        "--url",
+        example["url"],
     )
     assert result.exit_code == 1
     assert "is a file" in result.stderr and "Traceback" not in result.stderr

@@ -121,7 +121,8 @@ def test_corrupted_inventory_is_one_clear_line(
     redline: Run, captured: dict, archive_dir: Path
 ) -> None:
     inventory = next(
-        p for p in (archive_dir / "ocfl").rglob("inventory.json")
+        p
+        for p in (archive_dir / "ocfl").rglob("inventory.json")
         if (p.parent / "0=ocfl_object_1.1").exists()
     )
     inventory.write_text("{ not json")

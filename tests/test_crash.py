@@ -126,8 +126,20 @@ def test_kill_the_installed_command_at_random_moments(tmp_path: Path, example: d
     archive = tmp_path / "archive"
     for round_ in range(5):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "redline.cli", "capture", "--archive", str(archive),
-             "--html", str(pages[round_ % 4]), "--url", url, "--at", times[round_ % 4]],
+            [
+                sys.executable,
+                "-m",
+                "redline.cli",
+                "capture",
+                "--archive",
+                str(archive),
+                "--html",
+                str(pages[round_ % 4]),
+                "--url",
+                url,
+                "--at",
+                times[round_ % 4],
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -347,9 +347,7 @@ def test_billion_laughs_does_not_expand() -> None:
         for i in range(1, 10)
     )
     feed = (
-        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
-        + entities.replace(b"><", b">\n<")
-        + b"\n]>\n"
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + entities.replace(b"><", b">\n<") + b"\n]>\n"
         b'<rss version="2.0"><channel><title>&lol9;</title>'
         b"<item><title>&lol9;</title><link>https://news.example/1</link></item>"
         b"</channel></rss>"

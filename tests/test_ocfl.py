@@ -26,8 +26,11 @@ def test_object_path_matches_ocfl_py_layout_0003(object_id: str) -> None:
 def test_add_version_deduplicates_unchanged_content() -> None:
     when = datetime(2026, 1, 1, tzinfo=timezone.utc)
     v1 = ocfl.add_version(
-        ocfl.empty_inventory("x"), {"a": b"same", "b": b"one"}, created=when,
-        message="m", user_name="u",
+        ocfl.empty_inventory("x"),
+        {"a": b"same", "b": b"one"},
+        created=when,
+        message="m",
+        user_name="u",
     )
     v2 = ocfl.add_version(
         v1.inventory, {"a": b"same", "b": b"two"}, created=when, message="m", user_name="u"

@@ -22,9 +22,9 @@ from redline.archive.core.times import parse_when
 from redline.archive.core.urls import normalize_url
 from redline.archive.ocfl.archive import Archive
 from redline.archive.render.report_markdown import render_report_markdown
-from redline.archive.report import EXCERPT_CHARS, Excerpt, Item, Report, RunInfo, clip
 from redline.archive.watch import check as check_module
 from redline.archive.watch.events import EVENTS
+from redline.archive.watch.report import EXCERPT_CHARS, Excerpt, Item, Report, RunInfo, clip
 from tests.support.newsroom import Newsroom
 
 Run = Callable[..., Result]

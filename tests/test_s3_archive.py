@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from redline.archive.capture import capture_file
+from redline.archive.core.layout import LEASES as LEASE_PREFIX
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.times import parse_when
 from redline.archive.extract.article import extract_article
@@ -36,7 +37,7 @@ from redline.archive.fetch.client import read_html_file
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.verify import verify_archive
-from redline.archive.store.s3 import LEASE_PREFIX, S3Store, make_client
+from redline.archive.store.s3 import S3Store, make_client
 from redline.cli.main import cli
 from tests.conftest import ocfl_problems
 from tests.support.seaweed import SeaweedS3, free_ports
@@ -223,7 +224,8 @@ def _record_killed_at(url: str, client: Any, prepared: tuple[Capture, Article], 
 
             return wrapper
 
-        S3Store.put = counting(S3Store.put)  # type: ignore[method-assign]
+        # Every write, conditional or not, goes through conditional_put.
+        S3Store.conditional_put = counting(S3Store.conditional_put)  # type: ignore[method-assign]
         S3Store.delete = counting(S3Store.delete)  # type: ignore[method-assign]
         try:
             Archive(S3Store(url, client=client, lease_seconds=0)).record(*prepared)

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from redline.archive.core.errors import Conflict, KeyMissing
+from redline.archive.core.layout import LEASES as LEASE_PREFIX
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.store.base import Store
 from redline.archive.store.local import LocalStore
-from redline.archive.store.s3 import LEASE_PREFIX, S3Store
+from redline.archive.store.s3 import S3Store
 from tests.support.seaweed import SeaweedS3
 
 OBJ = "ocfl/aaa/bbb/ccc/obj"

@@ -39,8 +39,15 @@ def _capture(
     """Capture the example's saved pages ``first`` to ``upto`` (of 4) into ``archive``."""
     for page, at in list(zip(example["pages"], example["times"], strict=True))[first:upto]:
         result = redline(
-            "capture", "--archive", str(archive), "--html", str(page),
-            "--url", example["url"], "--at", at,
+            "capture",
+            "--archive",
+            str(archive),
+            "--html",
+            str(page),
+            "--url",
+            example["url"],
+            "--at",
+            at,
         )
         assert result.exit_code == 0, result.stderr
 
@@ -86,7 +93,9 @@ def test_sync_copies_the_archive_byte_for_byte(
     assert "copied 3 versions" in result.stderr and "0 errors" in result.stderr
     lines = result.stdout.splitlines()
     assert [line.split()[:2] for line in lines] == [
-        ["copied", "root"], ["copied", "v1-v3"], ["copied", "state"]
+        ["copied", "root"],
+        ["copied", "v1-v3"],
+        ["copied", "state"],
     ]
     listing = redline("list", "--archive", str(copy))
     assert listing.stdout == redline("list", "--archive", str(archive_dir)).stdout
@@ -138,7 +147,9 @@ def test_dry_run_writes_nothing(
     assert result.exit_code == 0, result.stderr
     assert not copy.exists()
     assert [line.split()[:3] for line in result.stdout.splitlines()] == [
-        ["would", "copy", "root"], ["would", "copy", "v1"], ["would", "copy", "state"]
+        ["would", "copy", "root"],
+        ["would", "copy", "v1"],
+        ["would", "copy", "state"],
     ]
     assert "would copy 1 version," in result.stderr
     _sync(archive_dir, copy)
@@ -149,7 +160,8 @@ def test_dry_run_writes_nothing(
     assert result.exit_code == 0
     actions = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(a["kind"], a.get("versions")) for a in actions[:-1]] == [
-        ("object", [2, 3]), ("state", None)
+        ("object", [2, 3]),
+        ("state", None),
     ]
     assert all(a["action"] == "would copy" for a in actions[:-1])
     assert actions[-1]["dry_run"] is True and actions[-1]["versions_copied"] == 2
@@ -161,8 +173,15 @@ def test_a_corrupt_source_file_is_reported_and_its_object_not_copied(
 ) -> None:
     _capture(redline, example, archive_dir, upto=1)
     other = redline(
-        "capture", "--archive", str(archive_dir), "--html", str(example["pages"][3]),
-        "--url", OTHER_URL, "--at", example["times"][3],
+        "capture",
+        "--archive",
+        str(archive_dir),
+        "--html",
+        str(example["pages"][3]),
+        "--url",
+        OTHER_URL,
+        "--at",
+        example["times"][3],
     )
     assert other.exit_code == 0
     early = tmp_path / "early"
@@ -202,8 +221,15 @@ def test_a_diverged_destination_is_reported_and_left_alone(
     pages, times, url = example["pages"], example["times"], example["url"]
     for archive, n in ((archive_dir, 2), (copy, 3)):  # a different v2 on each side
         result = redline(
-            "capture", "--archive", str(archive), "--html", str(pages[n]),
-            "--url", url, "--at", times[n],
+            "capture",
+            "--archive",
+            str(archive),
+            "--html",
+            str(pages[n]),
+            "--url",
+            url,
+            "--at",
+            times[n],
         )
         assert result.exit_code == 0 and "v2" in result.stdout
     before = _files(copy)
@@ -276,8 +302,15 @@ def test_a_failed_sync_is_finished_by_the_next(
 ) -> None:
     _capture(redline, example, archive_dir)
     other = redline(
-        "capture", "--archive", str(archive_dir), "--html", str(example["pages"][0]),
-        "--url", OTHER_URL, "--at", example["times"][0],
+        "capture",
+        "--archive",
+        str(archive_dir),
+        "--html",
+        str(example["pages"][0]),
+        "--url",
+        OTHER_URL,
+        "--at",
+        example["times"][0],
     )
     assert other.exit_code == 0
     copy = tmp_path / "copy"

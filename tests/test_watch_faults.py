@@ -262,9 +262,7 @@ def test_an_article_taken_down_is_gone_then_back(
     assert json.loads(redline("list", "--json").stdout)["status"] is None
 
 
-def test_a_soft_404_after_capture_is_gone(
-    watch: Callable[..., Result], room: Newsroom
-) -> None:
+def test_a_soft_404_after_capture_is_gone(watch: Callable[..., Result], room: Newsroom) -> None:
     url = room.publish("flood")
     watch([url])
     room.page("flood", SOFT_404)
@@ -347,9 +345,7 @@ def test_children_of_a_sitemap_index_are_guarded_too(
         '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"<sitemap><loc>{child}</loc></sitemap></sitemapindex>"
     )
-    sitemap = http_server.route(
-        "/sitemap.xml", Route(body=index, content_type="application/xml")
-    )
+    sitemap = http_server.route("/sitemap.xml", Route(body=index, content_type="application/xml"))
     wl = tmp_path / "watchlist.txt"
     wl.write_text(f"sitemap: {sitemap}\n")
     result = redline("watch", str(wl), *FAST)
@@ -433,16 +429,25 @@ def test_sigterm_ends_a_run_like_ctrl_c(room: Newsroom, http_server: LocalHTTPSe
     import sys
 
     urls = [room.publish("fast")] + [
-        http_server.route(f"/news/slow-{n}", Route(body="<p>late</p>", delay=30))
-        for n in range(3)
+        http_server.route(f"/news/slow-{n}", Route(body="<p>late</p>", delay=30)) for n in range(3)
     ]
     wl = tmp_path / "watchlist.txt"
     wl.write_text("\n".join(urls) + "\n")
     archive = tmp_path / "archive"
     exe = shutil.which("redline", path=str(Path(sys.executable).parent)) or "redline"
     proc = subprocess.Popen(
-        [exe, "watch", str(wl), "--archive", str(archive), "--delay", "0", "--per-host", "8",
-         "--json"],  # fmt: skip
+        [
+            exe,
+            "watch",
+            str(wl),
+            "--archive",
+            str(archive),
+            "--delay",
+            "0",
+            "--per-host",
+            "8",
+            "--json",
+        ],  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

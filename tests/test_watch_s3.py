@@ -67,9 +67,7 @@ def test_a_held_lease_in_the_bucket_stops_a_second_run(
     s3_env.client().put_object(
         Bucket=bucket,
         Key="desk/state/leases/watch-shard-2-of-3.json",
-        Body=json.dumps(
-            {"owner": "runner-1:77:ffff", "expires": "2099-01-01T00:00:00Z"}
-        ).encode(),
+        Body=json.dumps({"owner": "runner-1:77:ffff", "expires": "2099-01-01T00:00:00Z"}).encode(),
     )
     held = run("watch", str(wl), "--archive", archive, "--shard", "2/3", "--all")
     assert held.exit_code == 1

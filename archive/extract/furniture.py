@@ -321,7 +321,10 @@ def _known_body(root: HtmlElement) -> HtmlElement | None:
     except ImportError:  # pragma: no cover - layout of a future trafilatura
         return None
     for expr in BODY_XPATH:
-        found = [el for el in expr(root) if isinstance(el, HtmlElement)]
+        result = expr(root)
+        if not isinstance(result, list):
+            continue
+        found = [el for el in result if isinstance(el, HtmlElement)]
         if found:
             return found[0]
     return None

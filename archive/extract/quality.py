@@ -165,7 +165,7 @@ def _read_page(markup: str) -> _Page:
             return _Page(markup.lower(), "", (), (), (), False)
     titles: list[str] = []
     for title in root.iter("title"):
-        whole = _plain(title.text_content())
+        whole = _plain("".join(t for t in title.itertext() if isinstance(t, str)))
         titles.append(whole)
         titles.extend(p for p in (_plain(s) for s in _TITLE_SEPARATORS.split(whole)) if p)
         break

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from redline import __version__
+from redline.archive.core import layout
 from redline.archive.core.errors import (
     ArchiveError,
     Conflict,
@@ -31,10 +32,13 @@ from redline.archive.core.urls import normalize_url
 from redline.archive.extract.articletext import article_to_text
 from redline.archive.fetch.warc import capture_to_warc, provenance
 from redline.archive.ocfl import inventory as ocfl
+from redline.archive.ocfl import runlog
+from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.ocfl.state import (
     ArticleState,
     all_states,
     load_state,
+    read_all_states,
     read_state,
     replace_state,
     save_state,
@@ -45,7 +49,6 @@ ARTICLE_JSON = "article.json"
 ARTICLE_TXT = "article.txt"
 CAPTURE_WARC = "capture.warc.gz"
 CAPTURE_JSON = "capture.json"
-STATE_PREFIX = "state/"
 COMMIT_ATTEMPTS = 5
 #: Threads reading article states at once (each is a request on S3).
 STATE_READERS = 8
@@ -129,19 +132,19 @@ class Archive:
 
     # -- the storage root ----------------------------------------------------------------
     def _has_root(self) -> bool:
-        return self.store.exists(f"{ocfl.OCFL_ROOT}/{ocfl.ROOT_NAMASTE}")
+        return self.store.exists(f"{layout.OCFL_ROOT}/{ocfl.ROOT_NAMASTE}")
 
     def _check_is_archive(self) -> None:
         if self._has_root():
             return
         # A storage root declared in part (a first capture into S3, cut off) is fine:
         # its files are written again, the declaration last.
-        declaration = {f"{ocfl.OCFL_ROOT}/{name}" for name in ocfl.storage_root_files()}
+        declaration = {f"{layout.OCFL_ROOT}/{name}" for name in ocfl.storage_root_files()}
         for key in self.store.list():
-            if not key.startswith(STATE_PREFIX) and key not in declaration:
+            if not layout.is_state(key) and key not in declaration:
                 raise ArchiveError(
                     f"{self.location} is not a redline archive (no OCFL storage root in "
-                    f"{self.location}/{ocfl.OCFL_ROOT}) and is not empty; "
+                    f"{self.location}/{layout.OCFL_ROOT}) and is not empty; "
                     "pass --archive with a new or empty folder"
                 )
 
@@ -153,17 +156,17 @@ class Archive:
         self.store.ensure_writable()
         try:
             # Published like an object: the whole root appears at once, or not at all.
-            self.store.commit_object(ocfl.OCFL_ROOT, ocfl.storage_root_files(), {}, None)
+            self.store.commit_object(layout.OCFL_ROOT, ocfl.storage_root_files(), {}, None)
         except Conflict:
             if not self._has_root():
                 raise ArchiveError(
-                    f"{self.location}/{ocfl.OCFL_ROOT} exists but is not an OCFL storage "
+                    f"{self.location}/{layout.OCFL_ROOT} exists but is not an OCFL storage "
                     "root; move it away or choose another --archive"
                 ) from None
 
     # -- reading ------------------------------------------------------------------------------
     def object_root(self, object_id: str) -> str:
-        return f"{ocfl.OCFL_ROOT}/{ocfl.object_path(object_id)}"
+        return f"{layout.OCFL_ROOT}/{ocfl.object_path(object_id)}"
 
     def load_inventory(self, object_id: str) -> tuple[dict[str, Any], str] | None:
         """The object's root inventory and its sha512, or None when there is no object."""
@@ -294,7 +297,7 @@ class Archive:
         states = all_states(self.store, workers=STATE_READERS)
         if states or not self._has_root():
             return states
-        for key in self.store.list(f"{ocfl.OCFL_ROOT}/"):
+        for key in self.store.list(f"{layout.OCFL_ROOT}/"):
             if not key.endswith("/" + ocfl.OBJECT_NAMASTE):
                 continue
             try:
@@ -331,6 +334,35 @@ class Archive:
                 )
             )
         return sorted(out, key=lambda s: s.url)
+
+    # -- redline's bookkeeping: article states, run logs, leases -----------------------------
+    def state(self, object_id: str) -> ArticleState | None:
+        """The article's saved state, None when it has none (or it is unreadable)."""
+        return load_state(self.store, object_id)
+
+    def states_with_bytes(
+        self, *, workers: int = STATE_READERS
+    ) -> list[tuple[ArticleState, bytes]]:
+        """Every article's state with the bytes it was read from (a later write checks
+        that no other run wrote in between)."""
+        return read_all_states(self.store, workers=workers)
+
+    def has_run(self, run_id: str) -> bool:
+        return runlog.run_exists(self.store, run_id)
+
+    def save_run(self, run_id: str, data: dict[str, Any]) -> None:
+        runlog.save_run(self.store, run_id, data)
+
+    def run_ids(self) -> list[str]:
+        """Every watch run's id, oldest first."""
+        return runlog.run_ids(self.store)
+
+    def load_run(self, run_id: str) -> dict[str, Any]:
+        return runlog.load_run(self.store, run_id)
+
+    def lease(self, name: str, *, timeout: float = DEFAULT_LEASE_TIMEOUT) -> RunLease:
+        """A named lease in this archive (one per watch shard), not yet taken."""
+        return RunLease(self.store, name, timeout=timeout)
 
     # -- writing -----------------------------------------------------------------------------
     def record(
@@ -427,6 +459,8 @@ class Archive:
 
         ``known``: the state's bytes as the caller read them, tried first (one read
         fewer per check); when another run wrote since, the state is read again."""
+        stored: ArticleState | None
+        raw: bytes | None
         for attempt in range(COMMIT_ATTEMPTS):
             if attempt == 0 and known is not None:
                 try:

@@ -18,7 +18,6 @@ from typing import Any
 
 from redline.archive.core.models import iso
 
-OCFL_ROOT = "ocfl"
 ROOT_NAMASTE = "0=ocfl_1.1"
 OBJECT_NAMASTE = "0=ocfl_object_1.1"
 INVENTORY = "inventory.json"

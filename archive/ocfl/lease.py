@@ -15,12 +15,12 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from redline.archive.core import layout
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing
 from redline.archive.core.models import iso
 from redline.archive.core.times import read_iso
 from redline.archive.store.base import Store
 
-LEASE_PREFIX = "state/leases/"
 DEFAULT_LEASE_TIMEOUT = 600.0
 
 
@@ -32,7 +32,7 @@ class RunLease:
     def __init__(self, store: Store, name: str, *, timeout: float = DEFAULT_LEASE_TIMEOUT):
         self.store = store
         self.name = name
-        self.key = f"{LEASE_PREFIX}{name}.json"
+        self.key = layout.lease_key(name)
         self.timeout = timeout
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._bytes: bytes | None = None

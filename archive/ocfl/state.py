@@ -7,21 +7,20 @@ It can always be rebuilt from the objects, so it is written last.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from redline.archive.core import layout
 from redline.archive.core.errors import KeyMissing
 from redline.archive.store.base import Store
 
-STATE_ROOT = "state/articles"
 #: How many watch events an article keeps.
 MAX_EVENTS = 50
 
 
 def state_key(object_id: str) -> str:
-    return f"{STATE_ROOT}/{hashlib.sha256(object_id.encode()).hexdigest()}.json"
+    return layout.article_state_key(object_id)
 
 
 @dataclass
@@ -127,7 +126,7 @@ def all_states(store: Store, *, workers: int = 1) -> list[ArticleState]:
 def read_all_states(store: Store, *, workers: int = 1) -> list[tuple[ArticleState, bytes]]:
     """Every article's state with the bytes it was read from (for ``replace_state``), read
     by ``workers`` threads: on S3 each is a request, and a watch run reads them all."""
-    keys = [k for k in store.list(STATE_ROOT + "/") if k.endswith(".json")]
+    keys = [k for k in store.list(layout.ARTICLE_STATES) if k.endswith(".json")]
 
     def one(key: str) -> tuple[ArticleState, bytes] | None:
         try:

@@ -26,13 +26,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from redline.archive.core import layout
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
 from redline.archive.ocfl import inventory as ocfl
-from redline.archive.ocfl.state import STATE_ROOT, ArticleState, state_key
+from redline.archive.ocfl.state import ArticleState
 from redline.archive.store.base import AbstractLock, Store
 
-ROOT_PREFIX = ocfl.OCFL_ROOT + "/"
-STATE_PREFIX = "state/"
+ROOT_PREFIX = layout.OCFL_PREFIX
 
 
 @dataclass(frozen=True)
@@ -216,21 +216,21 @@ def _sync_storage_root(
                     "use different storage layouts; sync into a new archive instead"
                 )
         return
-    strangers = [k for k in dst_keys if not k.startswith(STATE_PREFIX) and k not in keys]
+    strangers = [k for k in dst_keys if not layout.is_state(k) and k not in keys]
     if strangers:
         raise ArchiveError(
             f"{dst.location} is not a redline archive (no OCFL storage root in "
-            f"{dst.location}/{ocfl.OCFL_ROOT}) and is not empty; give a new or empty "
+            f"{dst.location}/{layout.OCFL_ROOT}) and is not empty; give a new or empty "
             "folder, or an archive, as DST"
         )
     files = {key[len(ROOT_PREFIX) :]: src.read(key) for key in keys}
     if not dry_run:
         dst.ensure_writable()
         try:
-            dst.commit_object(ocfl.OCFL_ROOT, files, {}, None)
+            dst.commit_object(layout.OCFL_ROOT, files, {}, None)
         except Conflict:
             raise ArchiveError(
-                f"{dst.location}/{ocfl.OCFL_ROOT} exists but is not an OCFL storage root; "
+                f"{dst.location}/{layout.OCFL_ROOT} exists but is not an OCFL storage root; "
                 "move it away or choose another DST"
             ) from None
     dst_keys.update(keys)
@@ -438,7 +438,7 @@ def _sync_states(
     done: Progress,
 ) -> None:
     """Copy each article's state whose object the destination now holds at that head."""
-    for key in src.list(STATE_ROOT + "/"):
+    for key in src.list(layout.ARTICLE_STATES):
         if not key.endswith(".json"):
             continue
         try:
@@ -446,7 +446,7 @@ def _sync_states(
             state = ArticleState.from_bytes(data)
         except (KeyMissing, ValueError, TypeError):
             continue
-        if state_key(state.id) != key or current.get(state.id) != state.head:
+        if layout.article_state_key(state.id) != key or current.get(state.id) != state.head:
             continue  # not this article's, or ahead of (or behind) what was copied
         theirs: bytes | None = None
         if key in dst_keys:

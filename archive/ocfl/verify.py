@@ -21,6 +21,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from redline.archive.core import layout
 from redline.archive.core.errors import KeyMissing
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.archive import ARTICLE_JSON, CAPTURE_WARC, Archive
@@ -47,8 +48,8 @@ class VerifyReport:
 def verify_archive(archive: Archive) -> VerifyReport:
     report = VerifyReport()
     store = archive.store
-    keys = list(store.list(ocfl.OCFL_ROOT + "/"))
-    prefix = ocfl.OCFL_ROOT + "/"
+    keys = list(store.list(layout.OCFL_ROOT + "/"))
+    prefix = layout.OCFL_ROOT + "/"
     if not keys:
         report.problems.append(f"{archive.location}: no OCFL storage root ({prefix} is empty)")
         return report
@@ -108,7 +109,7 @@ def _is_object_namaste(key: str) -> bool:
 
 
 def _check_root(archive: Archive, keys: set[str], report: VerifyReport) -> None:
-    prefix = ocfl.OCFL_ROOT + "/"
+    prefix = layout.OCFL_ROOT + "/"
     for name, expected in ocfl.storage_root_files().items():
         key = prefix + name
         if key not in keys:
@@ -152,7 +153,7 @@ def _check_object(
         )
     else:
         yield from sidecar_problems
-    if f"{ocfl.OCFL_ROOT}/{ocfl.object_path(object_id)}" != root:
+    if f"{layout.OCFL_ROOT}/{ocfl.object_path(object_id)}" != root:
         yield f"{where}: object is not where layout {ocfl.LAYOUT_NAME} puts its id"
     expected_keys = {f"{root}/{n}" for n in (ocfl.OBJECT_NAMASTE, ocfl.INVENTORY, ocfl.SIDECAR)}
     head = ocfl.version_number(inventory["head"])

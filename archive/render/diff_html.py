@@ -19,14 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from html import escape
 
+from redline.archive.diff.blocks import block_changed, blocks_from_ops, body_blocks
 from redline.archive.diff.model import FIELD_LABELS, DiffReport, Ops, ParagraphOp, VersionRef
 from redline.archive.diff.words import DELETE, EQUAL, INSERT, DiffOp, is_changed
 from redline.archive.render.blocks import (
     STEALTH_TEXT,
-    block_changed,
     block_label,
-    blocks_from_ops,
-    body_blocks,
     headline,
     is_web_url,
     plural,

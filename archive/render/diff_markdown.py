@@ -21,14 +21,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from redline.archive.diff.blocks import block_changed, blocks_from_ops, body_blocks
 from redline.archive.diff.model import FIELD_LABELS, DiffReport, Ops, VersionRef
 from redline.archive.diff.words import DELETE, EQUAL, DiffOp, is_changed
 from redline.archive.render.blocks import (
     STEALTH_TEXT,
-    block_changed,
     block_label,
-    blocks_from_ops,
-    body_blocks,
     headline,
     is_web_url,
     summary,

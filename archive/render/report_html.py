@@ -12,7 +12,7 @@ from html import escape
 
 from redline.archive.render.blocks import is_web_url
 from redline.archive.render.diff_html import html_page, inline_html
-from redline.archive.report import (
+from redline.archive.watch.report import (
     NOTHING_NOTABLE,
     SECTION_TITLES,
     Item,

@@ -25,7 +25,7 @@ import re
 
 from redline.archive.render.blocks import is_web_url
 from redline.archive.render.diff_markdown import escape, render_ops
-from redline.archive.report import (
+from redline.archive.watch.report import (
     NOTHING_NOTABLE,
     SECTION_TITLES,
     Item,

@@ -20,11 +20,6 @@ from collections.abc import Iterator, Mapping
 
 from redline.archive.core.errors import Conflict, KeyMissing
 
-#: Keys below this prefix are redline's cache beside the OCFL root (article state, run
-#: logs, leases): their writes are atomic but need not be durable, since every one can be
-#: rebuilt or is redone by the next run. A backend may skip flushing them to disk.
-CACHE_PREFIX = "state/"
-
 
 class Store(ABC):
     """Bytes by key, plus the one compound write an OCFL object needs."""

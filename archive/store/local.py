@@ -21,8 +21,9 @@ import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from redline.archive.core import layout
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
-from redline.archive.store.base import CACHE_PREFIX, AbstractLock, Store
+from redline.archive.store.base import AbstractLock, Store
 
 #: Staging area inside the archive folder (same filesystem, so renames are atomic).
 TMP_DIR = ".tmp"
@@ -189,7 +190,7 @@ class LocalStore(Store):
         target = self._path(key)
         try:
             tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-            _write_file(tmp, data, sync=not key.startswith(CACHE_PREFIX))
+            _write_file(tmp, data, sync=not layout.is_state(key))
             os.replace(tmp, target)
         except OSError as exc:
             raise self._fail(exc, f"write {key}") from exc

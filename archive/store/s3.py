@@ -32,10 +32,10 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from redline.archive.core import layout
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
 from redline.archive.store.base import AbstractLock, Store
 
-LEASE_PREFIX = "state/leases/"
 LEASE_SECONDS = 300
 LOCK_WAIT_SECONDS = 120
 
@@ -200,9 +200,12 @@ class S3Store(Store):
                     keys.append(item["Key"][len(self.prefix) :])
         except (ClientError, BotoCoreError) as exc:
             raise self._fail(exc, "list keys") from exc
-        return iter(sorted(k for k in keys if not k.startswith(LEASE_PREFIX)))
+        return iter(sorted(k for k in keys if not k.startswith(layout.LEASES)))
 
-    def put(self, key: str, data: bytes, **conditions: str) -> str:
+    def put(self, key: str, data: bytes) -> None:
+        self.conditional_put(key, data)
+
+    def conditional_put(self, key: str, data: bytes, **conditions: str) -> str:
         """Store ``data``; returns the new ETag. ``conditions``: IfMatch / IfNoneMatch."""
         try:
             response = self.client.put_object(
@@ -226,7 +229,7 @@ class S3Store(Store):
         """A conditional PUT: If-Match on the ETag of ``expected`` as last read here
         (read again when this handle has not seen those bytes), or If-None-Match."""
         if expected is None:
-            self.put(key, data, IfNoneMatch="*")
+            self.conditional_put(key, data, IfNoneMatch="*")
             return
         wanted = hashlib.sha512(expected).hexdigest()
         seen = self._seen.get(key)
@@ -238,7 +241,7 @@ class S3Store(Store):
             seen = self._seen[key]
             if seen[1] != wanted:
                 raise Conflict(f"{key} in {self.location} was changed by another run")
-        self.put(key, data, IfMatch=seen[0])
+        self.conditional_put(key, data, IfMatch=seen[0])
 
     def delete(self, key: str) -> None:
         try:
@@ -300,7 +303,7 @@ class S3Store(Store):
             if rel.startswith("0="):
                 self.put(f"{root}/{rel}", data)
         if "inventory.json" in root_files:
-            self.put(inventory_key, root_files["inventory.json"], **condition)
+            self.conditional_put(inventory_key, root_files["inventory.json"], **condition)
         for rel, data in root_files.items():
             if rel != "inventory.json" and not rel.startswith("0="):
                 self.put(f"{root}/{rel}", data)
@@ -320,7 +323,7 @@ class _Lease(AbstractLock):
 
     def __init__(self, store: S3Store, name: str) -> None:
         self.store = store
-        self.key = LEASE_PREFIX + hashlib.sha256(name.encode()).hexdigest() + ".json"
+        self.key = layout.object_lock_key(name)
         self.name = name
 
     def _body(self) -> bytes:
@@ -339,7 +342,7 @@ class _Lease(AbstractLock):
         delay = 0.05
         while True:
             try:
-                self.store.put(self.key, self._body(), IfNoneMatch="*")
+                self.store.conditional_put(self.key, self._body(), IfNoneMatch="*")
                 return self
             except Conflict:
                 pass
@@ -366,7 +369,7 @@ class _Lease(AbstractLock):
             return False
         etag = self.store._seen[self.key][0]
         try:
-            self.store.put(self.key, self._body(), IfMatch=etag)
+            self.store.conditional_put(self.key, self._body(), IfMatch=etag)
         except Conflict:
             return False
         return True

@@ -278,7 +278,8 @@ def _parse_xml(data: bytes, base_url: str) -> Sitemap:
                 f"{_ADVICE} or try again later"
             ) from None
     dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
+    # lxml-stubs do not know DTD.iterentities (lxml has had it since 2.3).
+    if dtd is not None and any(True for _ in dtd.iterentities()):  # type: ignore[union-attr]
         raise _refuse_entities(base_url)
     namespace, name = _split(root)
     if name == "urlset":
@@ -332,7 +333,7 @@ def _text(element: etree._Element | None) -> str:
     """The text inside ``element`` (CDATA included), stripped; "" for no element."""
     if element is None:
         return ""
-    return "".join(element.itertext()).strip()
+    return "".join(t for t in element.itertext() if isinstance(t, str)).strip()
 
 
 def _child(parent: etree._Element, namespaces: Iterable[str], name: str) -> etree._Element | None:

@@ -32,6 +32,7 @@ def contact_problem(text: str) -> str | None:
         )
     return None
 
+
 DIRECTIVES = ("feed", "sitemap", "contact")
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
 
@@ -104,8 +105,10 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
         if kind is None:
             name = line.split(":", 1)[0].strip()
             close = difflib.get_close_matches(name.lower(), DIRECTIVES, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}:'?" if close else (
-                f"use a URL or one of {', '.join(d + ':' for d in DIRECTIVES)}"
+            hint = (
+                f"did you mean '{close[0]}:'?"
+                if close
+                else (f"use a URL or one of {', '.join(d + ':' for d in DIRECTIVES)}")
             )
             watchlist.problems.append(f"{where}: unknown directive {name!r}; {hint}")
             continue

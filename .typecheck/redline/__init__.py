@@ -1,0 +1,1 @@
+../../src/redline/__init__.py
