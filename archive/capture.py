@@ -1,7 +1,9 @@
-"""The capture path: obtain a page → extract the article → record it in the archive.
+"""``redline capture``: obtain a page, then the one capture step (``ingest``).
 
-One function per kind of input; ``capture_all`` runs many and keeps going when one
-fails, so a broken site becomes a line in the report instead of stopping the run.
+One function per way of obtaining a page (a URL, a saved file, a WARC); each hands the
+capture to ``record_capture``, which refuses what is not the article exactly as a watch
+run does. ``capture_all`` runs many and keeps going when one fails, so a broken site
+becomes a line in the report instead of stopping the run.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from redline.archive.core.errors import RedlineError
+from redline.archive.core.errors import PageRefused, RedlineError
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.urls import check_http_url
 from redline.archive.extract.article import extract_article
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES, Fetcher, read_html_file
 from redline.archive.fetch.warc import captures_from_warc
+from redline.archive.ingest.step import ingest
 from redline.archive.ocfl.archive import Archive, RecordResult
 
 
@@ -28,19 +31,32 @@ def extract_file(
     return extract_article(capture.body, url, capture.content_type, source=str(path))
 
 
-def record_capture(archive: Archive, capture: Capture) -> RecordResult:
-    """Extract the article from ``capture`` and store it unless it is unchanged."""
-    article = extract_article(
-        capture.body,
-        capture.final_url,
-        capture.content_type,
-        source=capture.file_path or capture.final_url,
+def record_capture(
+    archive: Archive, capture: Capture, *, accept_refused: bool = False
+) -> RecordResult:
+    """Read the article in ``capture`` and store it unless it is unchanged.
+
+    Raises ``PageRefused`` when the page is not the article (a consent wall, a
+    challenge, a paywall stub, an error page) or lost most of the stored article's
+    text, unless ``accept_refused`` asks to store it anyway."""
+    done = ingest(archive, capture, accept_refused=accept_refused)
+    if done.result is not None:
+        return done.result
+    assert done.refusal is not None
+    where = capture.file_path or capture.requested_url
+    raise PageRefused(
+        f"{where} was not stored: {done.refusal.reason}; pass --accept-blocked to store "
+        "the page anyway",
+        event=done.refusal.event,
+        reason=done.refusal.reason,
     )
-    return archive.record(capture, article)
 
 
-def capture_url(archive: Archive, url: str, fetcher: Fetcher) -> RecordResult:
-    return record_capture(archive, fetcher.fetch(check_http_url(url)))
+def capture_url(
+    archive: Archive, url: str, fetcher: Fetcher, *, accept_refused: bool = False
+) -> RecordResult:
+    capture = fetcher.fetch(check_http_url(url))
+    return record_capture(archive, capture, accept_refused=accept_refused)
 
 
 def capture_file(
@@ -50,13 +66,18 @@ def capture_file(
     at: datetime | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    accept_refused: bool = False,
 ) -> RecordResult:
     capture = read_html_file(path, check_http_url(url), at, max_bytes=max_bytes)
-    return record_capture(archive, capture)
+    return record_capture(archive, capture, accept_refused=accept_refused)
 
 
 def capture_warc(
-    archive: Archive, path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+    archive: Archive,
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    accept_refused: bool = False,
 ) -> Iterator[Outcome]:
     """Record every HTML page in a WARC file, in file order."""
     pages = captures_from_warc(path, max_bytes=max_bytes)
@@ -69,7 +90,8 @@ def capture_warc(
             yield Outcome(str(path), error=exc)
             return
         try:
-            yield Outcome(capture.requested_url, result=record_capture(archive, capture))
+            result = record_capture(archive, capture, accept_refused=accept_refused)
+            yield Outcome(capture.requested_url, result=result)
         except RedlineError as exc:
             yield Outcome(capture.requested_url, error=exc)
 

@@ -24,7 +24,13 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from redline import __version__
-from redline.archive.core.errors import ArchiveError, FetchError, HTTPStatusError, UsageError
+from redline.archive.core.errors import (
+    ArchiveError,
+    FetchError,
+    HTTPStatusError,
+    UsageError,
+    one_line,
+)
 from redline.archive.core.models import iso, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
@@ -251,10 +257,18 @@ def run_watch(
             summary.next_due = iso(min(later)) if later else None
             try:
                 _check_all(archive, fetcher, due, options, report, lease, progress)
-            except BaseException:
+            except (KeyboardInterrupt, SystemExit):
                 summary.interrupted = True
+                summary.status = "interrupted"
                 summary.notes.append(
                     f"the run was interrupted after {summary.checked:,} of {len(due):,} checks"
+                )
+                raise
+            except BaseException as exc:
+                summary.status = "failed"
+                summary.notes.append(
+                    f"the run failed after {summary.checked:,} of {len(due):,} checks "
+                    f"({type(exc).__name__}: {one_line(exc)})"
                 )
                 raise
             finally:
@@ -262,6 +276,15 @@ def run_watch(
                 summary.seconds = time.monotonic() - clock
                 _save_run(archive, summary, options)
     return summary
+
+
+def unexpected(exc: BaseException) -> str:
+    """An error redline did not expect, as one line for the run's report."""
+    return (
+        f"unexpected {type(exc).__name__} while checking this article: {one_line(exc)}; "
+        f"this is a bug in redline, please report it at {PROJECT_URL}/issues with this "
+        "line and the article's URL"
+    )
 
 
 def _head(target: Target) -> int | None:
@@ -298,6 +321,15 @@ def _check_all(
     running: dict[Future[tuple[Event | Retry, float | None]], tuple[str, Target]] = {}
 
     def one(target: Target) -> tuple[Event | Retry, float | None]:
+        """One check; whatever goes wrong in it becomes an error for that article alone."""
+        try:
+            return _one(target)
+        except Exception as exc:  # a bug met on one page must not stop every other check
+            reason = exc.message if isinstance(exc, ArchiveError) else unexpected(exc)
+            at = iso(utc_now())
+            return Event("error", target.url, version=_head(target), reason=reason, at=at), None
+
+    def _one(target: Target) -> tuple[Event | Retry, float | None]:
         delay = None
         refusal = guard(target.url) if guard is not None and target.discovered else None
         at = iso(utc_now())

@@ -49,6 +49,12 @@ from redline.cli.options import (
     type=click.FloatRange(0.1, 3600),
     help="Seconds to wait for a server.",
 )
+@click.option(
+    "--accept-blocked",
+    is_flag=True,
+    help="Store pages the quality gate refuses (consent walls, challenges, paywall "
+    "stubs, error pages, an article that lost most of its text) as versions anyway.",
+)
 @max_bytes_option
 @archive_option
 @json_option
@@ -59,18 +65,26 @@ def command(
     page_url: str | None,
     at: str | None,
     timeout: float,
+    accept_blocked: bool,
     max_bytes: int,
     archive_path: str,
     as_json: bool,
 ) -> None:
-    """Capture articles and store a new version of each one that changed."""
+    """Capture articles and store a new version of each one that changed.
+
+    A page that is not the article (a consent wall, a bot challenge, a login wall, a
+    paywall stub, an error page) is not stored and counts as a failure, as it is in
+    redline watch; --accept-blocked stores it all the same.
+    """
     if html_file is not None and warc_file is not None:
         raise click.UsageError("give --html or --warc, not both")
     if warc_file is not None:
         if urls or page_url is not None or at is not None:
             raise click.UsageError("--warc FILE takes no URLs, --url or --at")
         archive = open_archive(archive_path, create=True)
-        outcomes = capture_warc(archive, warc_file, max_bytes=max_bytes)
+        outcomes = capture_warc(
+            archive, warc_file, max_bytes=max_bytes, accept_refused=accept_blocked
+        )
     elif html_file is not None:
         if page_url is None or urls:
             raise click.UsageError("--html FILE needs --url URL and takes no other URLs")
@@ -79,7 +93,9 @@ def command(
         archive = open_archive(archive_path, create=True)
         outcomes = capture_all(
             [str(html_file)],
-            lambda path: capture_file(archive, path, url, when, max_bytes=max_bytes),
+            lambda path: capture_file(
+                archive, path, url, when, max_bytes=max_bytes, accept_refused=accept_blocked
+            ),
         )
     else:
         if not urls:
@@ -91,7 +107,10 @@ def command(
         with Fetcher(timeout=timeout, max_bytes=max_bytes) as fetcher:
             failed = sum(
                 _report(outcome, as_json)
-                for outcome in capture_all(urls, lambda url: capture_url(archive, url, fetcher))
+                for outcome in capture_all(
+                    urls,
+                    lambda url: capture_url(archive, url, fetcher, accept_refused=accept_blocked),
+                )
             )
         if failed:
             raise click.exceptions.Exit(int(ExitStatus.ERROR))

@@ -465,3 +465,48 @@ def test_sigterm_ends_a_run_like_ctrl_c(room: Newsroom, http_server: LocalHTTPSe
     data = json.loads(log.read_text())
     assert data["interrupted"] is True
     assert "interrupted after 1 of 4 checks" in " ".join(data["notes"])
+
+
+def test_an_unexpected_error_in_one_check_is_that_article_s_error_and_the_run_goes_on(
+    redline: Run,
+    room: Newsroom,
+    watchlist: Callable[..., Path],
+    archive_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug met on one page (here the grading raises, as a real one once did on
+    "firmware 2.1.3") is an error event for that article; every other article is still
+    checked, the run completes, and only --fail-on error turns it into a failure."""
+    from redline.archive.watch import check as check_module
+
+    a, b = room.publish("flood"), room.publish("bridge")
+    wl = watchlist(a, b)
+    assert redline("watch", str(wl), *FAST).exit_code == 0
+    room.edit("flood")
+    room.edit("bridge")
+    broken = room.stories["flood"].title
+    real = check_module.assess
+
+    def assess(previous, article, diff):  # type: ignore[no-untyped-def]
+        if article.title == broken:
+            raise ValueError("could not convert string to float: '2.1.3'")
+        return real(previous, article, diff)
+
+    monkeypatch.setattr(check_module, "assess", assess)
+    result = redline("watch", str(wl), "--all", "--run-id", "second", *FAST)
+
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    seen = {e["url"]: e for e in (json.loads(line) for line in result.stdout.splitlines())}
+    assert seen[b]["event"] == "changed"
+    assert seen[a]["event"] == "error"
+    reason = str(seen[a]["reason"])
+    assert reason.startswith("unexpected ValueError") and "2.1.3" in reason
+    assert "please report it" in reason
+    run = json.loads((archive_dir / "state" / "runs" / "second.json").read_text())
+    assert run["status"] == "completed" and run["interrupted"] is False
+    assert run["counts"]["error"] == 1 and run["counts"]["changed"] == 1
+
+    room.edit("flood")  # stored in the run above before its grading failed: edit again
+    failing = redline("watch", str(wl), "--all", "--fail-on", "error", *FAST)
+    assert failing.exit_code == 1

@@ -83,6 +83,16 @@ class ExtractionError(RedlineError):
     """The page holds no article redline can extract."""
 
 
+class PageRefused(RedlineError):
+    """The page is not the article (a wall, a challenge, a stub) and was not stored."""
+
+    def __init__(self, message: str, *, event: str, reason: str) -> None:
+        super().__init__(message)
+        #: The quality gate's verdict: "blocked", "suspect" or "gone".
+        self.event = event
+        self.reason = reason
+
+
 class ArchiveError(RedlineError):
     """The archive is missing, unwritable, or not a redline archive."""
 

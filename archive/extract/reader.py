@@ -14,6 +14,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
 
 from redline.archive.core.errors import ExtractionError
 from redline.archive.core.models import Article
@@ -26,14 +27,20 @@ PROCESS_MIN_CHECKS = 64
 
 
 def analyse(
-    body: bytes, url: str, content_type: str | None, status: int | None, captured_before: bool
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    status: int | None,
+    captured_before: bool,
+    source: str | None = None,
 ) -> tuple[Article, Refusal | None]:
     """The article on the page and, if the page is not the article, why.
 
-    Raises ``ExtractionError`` or ``InputError`` when there is no article to read."""
-    html = decode_html(body, content_type, source=url)
+    Raises ``ExtractionError`` or ``InputError`` when there is no article to read; their
+    messages name ``source`` (the file or URL read), else ``url``."""
+    html = decode_html(body, content_type, source=source or url)
     try:
-        article = extract_article(html, url, content_type)
+        article = extract_article(html, url, content_type, source=source)
     except ExtractionError:
         # Some block pages hold no text at all: name them if the gate knows them.
         refusal = page_refusal(html, Article(), status=status, captured_before=captured_before)
@@ -41,6 +48,20 @@ def analyse(
             raise
         return Article(), refusal
     return article, page_refusal(html, article, status=status, captured_before=captured_before)
+
+
+class Reader(Protocol):
+    """Reads a page: ``analyse`` in this process, or the same in worker processes."""
+
+    def __call__(
+        self,
+        body: bytes,
+        url: str,
+        content_type: str | None,
+        status: int | None,
+        captured_before: bool,
+        source: str | None = None,
+    ) -> tuple[Article, Refusal | None]: ...
 
 
 class ProcessAnalyser:
@@ -59,6 +80,7 @@ class ProcessAnalyser:
         content_type: str | None,
         status: int | None,
         captured_before: bool,
+        source: str | None = None,
     ) -> tuple[Article, Refusal | None]:
         with self._lock:
             if self._pool is None and not self._broken:
@@ -69,13 +91,13 @@ class ProcessAnalyser:
         if pool is not None:
             try:
                 return pool.submit(
-                    analyse, body, url, content_type, status, captured_before
+                    analyse, body, url, content_type, status, captured_before, source
                 ).result()
             except (BrokenProcessPool, RuntimeError, OSError):
                 # Workers could not start or died (a script that starts redline without
                 # an ``if __name__ == "__main__"`` guard, memory limits): read here.
                 self._broken = True
-        return analyse(body, url, content_type, status, captured_before)
+        return analyse(body, url, content_type, status, captured_before, source)
 
     def close(self) -> None:
         with self._lock:

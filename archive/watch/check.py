@@ -28,10 +28,11 @@ from redline.archive.core.models import Article, Capture, iso, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.diff.model import diff_articles
 from redline.archive.diff.significance import assess
-from redline.archive.extract.quality import Refusal, drop_refusal
-from redline.archive.extract.reader import analyse
+from redline.archive.extract.quality import GONE, SUSPECT, Refusal
+from redline.archive.extract.reader import Reader, analyse
 from redline.archive.fetch.client import Fetcher, UrlGuard
-from redline.archive.ocfl.archive import Archive, article_fingerprint, mark_unchanged
+from redline.archive.ingest.step import ingest
+from redline.archive.ocfl.archive import Archive, mark_unchanged
 from redline.archive.ocfl.state import ArticleState
 from redline.archive.watch.events import PRIVATE, Event
 
@@ -91,9 +92,7 @@ class CheckContext:
     #: Pause before re-fetching a page whose article dropped.
     refetch_delay: float = 1.0
     #: Reads a page: ``analyse`` here, or the same in worker processes.
-    analyse: Callable[
-        [bytes, str, str | None, int | None, bool], tuple[Article, Refusal | None]
-    ] = analyse
+    analyse: Reader = analyse
 
 
 def check(target: Target, ctx: CheckContext) -> Event | Retry:
@@ -170,29 +169,9 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
     ):
         event = Event("unchanged", target.url, version=state.head, reason="same page", at=at)
         return _note(ctx, target, event, unchanged=True, extra=validators)
-    try:
-        article, refusal = ctx.analyse(
-            capture.body, capture.final_url, capture.content_type, capture.status, target.captured
-        )
-    except (ExtractionError, InputError) as exc:
-        if target.captured:
-            return _refused(ctx, target, Refusal("suspect", "no article on the page"), at)
-        return _note(ctx, target, Event("error", target.url, reason=exc.message, at=at))
-    if refusal is not None:
-        if refusal.event == "gone" and target.captured:
-            return _disappeared(ctx, target, "gone", refusal.reason, at)
-        return _refused(ctx, target, refusal, at)
-    previous: Article | None = None
-    if state is not None and target.captured and article_fingerprint(article) != state.fingerprint:
-        previous = ctx.archive.article(target.object_id, state.head)
-        drop = drop_refusal(previous, article)
-        if drop is not None:
-            if target.suspect is None:
-                return Retry(ctx.refetch_delay, drop.reason, suspect=drop.reason)
-            return _refused(ctx, target, drop, at)
     came_back = bool(state and state.status)
 
-    def annotate(s: ArticleState) -> None:
+    def annotate(s: ArticleState, article: Article) -> None:
         _attempted(s, target, at)
         s.published = article.published or s.published
         for key, value in validators.items():
@@ -201,11 +180,26 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
             s.add_event("back", at, f"answers again at {capture.final_url}")
             s.status = ""
 
-    result = ctx.archive.record(capture, article, annotate)
+    try:
+        done = ingest(ctx.archive, capture, reader=ctx.analyse, state=state, annotate=annotate)
+    except (ExtractionError, InputError) as exc:
+        return _note(ctx, target, Event("error", target.url, reason=exc.message, at=at))
+    refusal = done.refusal
+    if refusal is not None:
+        if refusal.event == GONE and target.captured:
+            return _disappeared(ctx, target, "gone", refusal.reason, at)
+        if refusal.event == SUSPECT and done.previous is not None and target.suspect is None:
+            # An article that lost most of its text: fetched once more before it is
+            # called suspect (a template hiccup, a half-served page).
+            return Retry(ctx.refetch_delay, refusal.reason, suspect=refusal.reason)
+        return _refused(ctx, target, refusal, at)
+    result = done.result
+    assert result is not None
     if result.status == "changed":
+        previous = done.previous
         if previous is None:
             previous = ctx.archive.article(target.object_id, result.version - 1)
-        significance = assess(previous, article, diff_articles(previous, article))
+        significance = assess(previous, done.article, diff_articles(previous, done.article))
         return Event(
             "changed",
             target.url,

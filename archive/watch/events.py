@@ -79,6 +79,8 @@ class RunSummary:
     #: When the first article left for later is due (ISO 8601), if any.
     next_due: str | None = None
     interrupted: bool = False
+    #: "completed", or "interrupted" (Ctrl-C, SIGTERM) or "failed" (an error stopped it).
+    status: str = "completed"
     #: How many checks were skipped, by cause (NOT_DUE, ROBOTS, PRIVATE).
     skipped: Counter[str] = field(default_factory=Counter)
 
@@ -126,5 +128,6 @@ class RunSummary:
             "notes": self.notes,
             "next_due": self.next_due,
             "interrupted": self.interrupted,
+            "status": self.status,
             "skipped": dict(self.skipped),
         }
