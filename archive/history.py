@@ -17,8 +17,8 @@ from typing import Any
 
 from redline.archive.core.errors import UsageError
 from redline.archive.core.models import Article
-from redline.archive.diff.model import Significance, diff_articles
-from redline.archive.diff.significance import SEVERITIES, assess, first_capture, rank
+from redline.archive.diff.model import SEVERITIES, Significance, diff_articles
+from redline.archive.diff.significance import assess, first_capture, rank
 from redline.archive.ocfl.archive import Archive
 
 #: Watch events kept when --min-severity or --stealth filter the versions.

@@ -14,7 +14,7 @@ from typing import Any
 
 from redline.archive.core import layout
 from redline.archive.core.errors import NotFound, RedlineError, UsageError
-from redline.archive.core.models import iso
+from redline.archive.core.times import iso
 from redline.archive.core.urls import normalize_url
 from redline.archive.ocfl.archive import Archive
 from redline.archive.watch.events import EVENTS, Event

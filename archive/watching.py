@@ -31,7 +31,7 @@ from redline.archive.core.errors import (
     UsageError,
     one_line,
 )
-from redline.archive.core.models import iso, utc_now
+from redline.archive.core.times import iso, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher

@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 
 from redline.archive.compare import compare, parse_version
-from redline.archive.render.diff_html import render_html
-from redline.archive.render.diff_json import render_json
-from redline.archive.render.diff_markdown import render_markdown
-from redline.archive.render.diff_text import render_text
+from redline.archive.render.formats import DIFF_FORMATS, DiffOptions, render_diff
 from redline.cli.options import archive_option, color_option, open_archive, use_color
 
 
@@ -23,7 +20,7 @@ from redline.cli.options import archive_option, color_option, open_archive, use_
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "html", "json"]),
+    type=click.Choice(list(DIFF_FORMATS)),
     default="text",
     show_default=True,
     help="Output format: text, GitHub Markdown, one self-contained HTML page, or JSON.",
@@ -56,12 +53,6 @@ def command(
         parse_version(a) if a is not None else None,
         parse_version(b) if b is not None else None,
     )
-    if fmt == "json":
-        click.echo(render_json(report))
-    elif fmt == "markdown":
-        click.echo(render_markdown(report), nl=False)
-    elif fmt == "html":
-        click.echo(render_html(report), nl=False)
-    else:
-        colored = use_color(color)
-        click.echo(render_text(report, color=colored, context=context), nl=False, color=colored)
+    colored = fmt == "text" and use_color(color)
+    text = render_diff(fmt, report, DiffOptions(color=colored, context=context))
+    click.echo(text, nl=False, color=colored)

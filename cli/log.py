@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from redline.archive.diff.significance import SEVERITIES
+from redline.archive.diff.model import SEVERITIES
 from redline.archive.history import LogEntry, filter_entries, history, timeline
 from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
@@ -13,7 +13,7 @@ def _verdict(entry: LogEntry) -> str:
     significance = entry.significance
     if entry.version == 1:
         return "first capture"
-    parts = [significance.severity]
+    parts: list[str] = [significance.severity]
     if significance.stealth:
         parts.append("stealth")
     if entry.reverts_to is not None:

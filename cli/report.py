@@ -8,16 +8,9 @@ import click
 
 from redline.archive.core.files import write_atomically
 from redline.archive.core.times import parse_when
-from redline.archive.render.report_html import render_report_html
-from redline.archive.render.report_markdown import render_report_json, render_report_markdown
+from redline.archive.render.formats import REPORT_FORMATS, render_report
 from redline.archive.report import build_report
 from redline.cli.options import archive_option, open_archive
-
-RENDERERS = {
-    "markdown": render_report_markdown,
-    "json": render_report_json,
-    "html": render_report_html,
-}
 
 
 @click.command("report", short_help="Summarise what a watch run found, for people or CI.")
@@ -36,7 +29,7 @@ RENDERERS = {
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(RENDERERS)),
+    type=click.Choice(list(REPORT_FORMATS)),
     default="markdown",
     show_default=True,
     help="GitHub Markdown (fits a step summary), one JSON object, or one HTML page.",
@@ -65,7 +58,7 @@ def command(
     report = build_report(
         archive, run=run_id, since=parse_when(since) if since is not None else None
     )
-    text = RENDERERS[fmt](report)
+    text = render_report(fmt, report)
     if output is not None and str(output) != "-":
         write_atomically(output, text)
     else:

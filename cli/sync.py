@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
-from redline.archive.core.errors import ArchiveError, ExitStatus, UsageError
-from redline.archive.ocfl.sync import EmptyStore, SyncAction, sync
-from redline.archive.store import open_store
-from redline.archive.store.base import Store
+from redline.archive.core.errors import ExitStatus
+from redline.archive.core.wording import plural
+from redline.archive.ocfl.sync import SyncAction, sync_locations
 from redline.cli.options import echo_json, json_option
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _same(src: str, dst: str) -> bool:
-    if src.startswith("s3://") or dst.startswith("s3://"):
-        return src.rstrip("/") == dst.rstrip("/")
-    return os.path.realpath(src) == os.path.realpath(dst)
-
-
-def _open_source(location: str, endpoint_url: str | None) -> Store:
-    if not location.startswith("s3://") and not Path(location).is_dir():
-        raise ArchiveError(f"no archive at {location}; give an archive folder or s3:// URL as SRC")
-    return open_store(location, endpoint_url=endpoint_url)
-
-
-def _open_destination(location: str, endpoint_url: str | None, dry_run: bool) -> Store:
-    if dry_run and not location.startswith("s3://") and not Path(location).exists():
-        return EmptyStore(location)
-    return open_store(location, create=True, endpoint_url=endpoint_url)
 
 
 @click.command("sync", short_help="Copy an archive to another folder or S3 prefix.")
@@ -54,10 +28,6 @@ def command(src: str, dst: str, dry_run: bool, endpoint_url: str | None, as_json
     created. Only missing versions and files are copied, so running it again after an
     interruption finishes the job, and a second run copies nothing.
     """
-    if _same(src, dst):
-        raise UsageError(f"SRC and DST are the same archive ({src}); give two places")
-    source = _open_source(src, endpoint_url or None)
-    destination = _open_destination(dst, endpoint_url or None, dry_run)
     verb = "would copy" if dry_run else "copied"
 
     def show(action: SyncAction) -> None:
@@ -66,16 +36,18 @@ def command(src: str, dst: str, dry_run: bool, endpoint_url: str | None, as_json
         else:
             click.echo(f"{verb:<10}  {action.describe()}")
 
-    report = sync(source, destination, dry_run=dry_run, progress=show)
+    report = sync_locations(
+        src, dst, endpoint_url=endpoint_url or None, dry_run=dry_run, progress=show
+    )
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     if as_json:
         echo_json(report.to_dict())
     click.echo(
-        f"{_count(report.objects, 'object')} checked, {report.unchanged} already current; "
-        f"{verb} {_count(report.versions, 'version')}, {_count(report.files, 'file')}, "
-        f"{report.bytes:,} bytes; {_count(report.leftovers, 'leftover')} skipped; "
-        f"{_count(len(report.errors), 'error')}.",
+        f"{plural(report.objects, 'object')} checked, {report.unchanged} already current; "
+        f"{verb} {plural(report.versions, 'version')}, {plural(report.files, 'file')}, "
+        f"{report.bytes:,} bytes; {plural(report.leftovers, 'leftover')} skipped; "
+        f"{plural(len(report.errors), 'error')}.",
         err=True,
     )
     if report.errors:

@@ -207,7 +207,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _line(event: Event) -> str:
     version = f"v{event.version}" if event.version else ""
-    verdict = event.severity or ""
+    verdict: str = event.severity or ""
     if event.stealth:
         verdict += ", stealth"
     detail = verdict or event.reason or ""

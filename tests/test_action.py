@@ -41,6 +41,9 @@ from tests.support.http_server import LocalHTTPServer
 from tests.support.newsroom import Newsroom
 from tests.support.seaweed import SeaweedS3
 
+#: Every test runs the action's steps in bash subprocesses, as Actions does.
+pytestmark = pytest.mark.e2e
+
 REPO = Path(__file__).resolve().parent.parent
 ACTION = REPO / "action.yml"
 #: This virtualenv's scripts (python, redline), first on PATH as setup-python's would be.

@@ -15,10 +15,10 @@ REPO = Path(__file__).resolve().parents[1]
 ARCHIVE = REPO / "archive"
 
 #: The engine's layers, lowest first. A module may import its own layer and those
-#: below it, never one above: the flow fetch → extract → diff → store/ocfl → watch →
-#: render is the direction of every import, and the top of archive/ holds the
+#: below it, never one above: the flow fetch → extract → diff → store/ocfl → ingest →
+#: watch → render is the direction of every import, and the top of archive/ holds the
 #: use-cases the command line calls.
-LAYERS = ["core", "fetch", "extract", "diff", "store", "ocfl", "watch", "render", ""]
+LAYERS = ["core", "fetch", "extract", "diff", "store", "ocfl", "ingest", "watch", "render", ""]
 #: At most this many modules at the top of archive/ (use-cases and the public API).
 TOP_LIMIT = 12
 
@@ -126,3 +126,21 @@ def test_the_type_check_sees_across_modules(tmp_path: Path) -> None:
     assert broken.returncode == 1, broken.stdout
     assert "cli/diff.py" in broken.stdout
     assert 'Argument 1 to "parse_version" has incompatible type "int"' in broken.stdout
+
+
+def test_only_the_archive_layer_touches_the_store() -> None:
+    """The archive's keys have one owner: outside ocfl/ (and the stores themselves)
+    nothing imports a store or reaches through ``Archive.store``."""
+    found = []
+    for path in sorted([*ARCHIVE.rglob("*.py"), *(REPO / "cli").glob("*.py")]):
+        rel = path.relative_to(REPO)
+        if rel.parts[:2] in (("archive", "ocfl"), ("archive", "store")):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                found.append(f"{rel}:{node.lineno} uses .store")
+        for line, target in _imports(path):
+            if target.startswith("redline.archive.store"):
+                found.append(f"{rel}:{line} imports {target}")
+    assert found == []

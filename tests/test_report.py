@@ -17,8 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from redline.archive import watching as watch_module
-from redline.archive.core.models import utc_now
-from redline.archive.core.times import parse_when
+from redline.archive.core.times import parse_when, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.ocfl.archive import Archive
 from redline.archive.render.report_markdown import render_report_markdown

@@ -315,7 +315,7 @@ def warc_error(path: Path, *needles: str, **options: int) -> str:
     [
         ("page.html", PAGE.encode(), "not a readable WARC"),
         ("notes.txt", b"just some text\nover lines\n", "not a readable WARC"),
-        ("random.gz", gzip.compress(b"\x00\x01\x02 not a warc at all"), "not a readable WARC"),
+        ("random.gz", gzip.compress(b"\x00\x01\x02 not a warc", mtime=0), "not a readable WARC"),
         ("noise.bin", bytes(range(256)) * 4, "not a readable WARC"),
         ("empty.warc.gz", b"", "is empty"),
     ],

@@ -287,6 +287,7 @@ def ci_run_linters() -> list[str]:
     return found
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("tool", ["actionlint", "zizmor"])
 def test_the_linters_find_nothing(tool: str) -> None:
     (command,) = [c for c in ci_run_linters() if c.startswith(f"{tool} ")]
@@ -317,6 +318,7 @@ def git_env(tmp_path: Path) -> dict[str, str]:
     return {"GIT_CONFIG_GLOBAL": str(empty), "GIT_CONFIG_NOSYSTEM": "1"}
 
 
+@pytest.mark.e2e
 def test_the_git_example_commits_the_archive_and_pushes_only_what_changed(
     http_server: LocalHTTPServer, tmp_path: Path, git_env: dict[str, str]
 ) -> None:
@@ -497,6 +499,7 @@ def test_the_watch_workflow_never_replaces_an_archive_it_could_not_restore(
     assert by_name(runs, "Keep the archive").outcome == "skipped"
 
 
+@pytest.mark.e2e
 def test_the_watch_workflow_continues_the_newest_archive_of_its_branch(
     http_server: LocalHTTPServer, tmp_path: Path, fake_gh: Callable[..., dict[str, str]]
 ) -> None:

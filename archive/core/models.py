@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
-
-
-def utc_now() -> datetime:
-    """The current time in UTC, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def iso(dt: datetime) -> str:
-    """ISO 8601 in UTC with a trailing Z, e.g. 2026-11-25T14:00:00Z."""
-    text = dt.astimezone(timezone.utc).isoformat()
-    return text.replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

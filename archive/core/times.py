@@ -1,4 +1,5 @@
-"""Parsing the times people type (``--at``, ``--since``)."""
+"""Times: the archive's one way of writing them (ISO 8601 in UTC, a trailing Z), and
+reading the times people type (``--at``, ``--since``) and the archive stores."""
 
 from __future__ import annotations
 
@@ -10,6 +11,17 @@ from redline.archive.core.errors import UsageError
 #: A time ago: a whole number and a unit (s, m, h, d or w), "ago" optional: 24h, 7d ago.
 _AGO = re.compile(r"^(\d{1,6})\s*([smhdw])(?:\s+ago)?$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def iso(dt: datetime) -> str:
+    """ISO 8601 in UTC with a trailing Z, e.g. 2026-11-25T14:00:00Z."""
+    text = dt.astimezone(timezone.utc).isoformat()
+    return text.replace("+00:00", "Z")
 
 
 def parse_when(text: str, *, now: datetime | None = None) -> datetime:

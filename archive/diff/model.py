@@ -6,7 +6,7 @@ Every output format renders a ``DiffReport``; none of them diffs anything itself
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from redline.archive.core.models import Article
 from redline.archive.diff.words import (
@@ -77,6 +77,11 @@ class ParagraphOp:
         }
 
 
+#: How much a change matters, least first.
+Severity = Literal["none", "minor", "moderate", "major"]
+SEVERITIES: tuple[Severity, ...] = ("none", "minor", "moderate", "major")
+
+
 @dataclass(frozen=True)
 class Significance:
     """How much a change matters and whether the page admitted it.
@@ -88,7 +93,7 @@ class Significance:
     ``signals``: what was checked and found (e.g. {"modified_changed": False, ...}).
     """
 
-    severity: str = "none"
+    severity: Severity = "none"
     reasons: tuple[str, ...] = ()
     stealth: bool = False
     signals: dict[str, Any] = field(default_factory=dict)

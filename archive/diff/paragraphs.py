@@ -30,6 +30,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 
+from redline.archive.diff.chain import longest_increasing
 from redline.archive.diff.model import ParagraphOp
 from redline.archive.diff.words import (
     DELETE,
@@ -278,21 +279,4 @@ def _longest_chain(matched: list[tuple[int, int]]) -> set[int]:
 
     ``matched`` is (new index, old index) pairs sorted by new index.
     """
-    tails: list[int] = []
-    tail_at: list[int] = []
-    back = [-1] * len(matched)
-    for n, (_, i) in enumerate(matched):
-        k = bisect_left(tails, i)
-        if k == len(tails):
-            tails.append(i)
-            tail_at.append(n)
-        else:
-            tails[k] = i
-            tail_at[k] = n
-        back[n] = tail_at[k - 1] if k else -1
-    chain: set[int] = set()
-    n = tail_at[-1] if tail_at else -1
-    while n >= 0:
-        chain.add(matched[n][0])
-        n = back[n]
-    return chain
+    return {matched[n][0] for n in longest_increasing([i for _, i in matched])}

@@ -33,7 +33,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from redline.archive.core.models import Article
-from redline.archive.diff.model import ArticleDiff, Ops, Significance
+from redline.archive.diff.model import SEVERITIES, ArticleDiff, Ops, Severity, Significance
 from redline.archive.diff.textchange import (
     MAJOR,
     MINOR,
@@ -46,12 +46,10 @@ from redline.archive.diff.textchange import (
 from redline.archive.diff.textfacts import plain, typographic, words
 from redline.archive.diff.words import diff_words, is_changed
 
-SEVERITIES = ("none", "minor", "moderate", "major")
-
 _EDITORS_NOTE = ("editor's note", "editors note", "editors' note", "note from the editor")
 
 
-def rank(severity: str) -> int:
+def rank(severity: Severity) -> int:
     """The position of ``severity`` in ``SEVERITIES`` (none 0 ... major 3)."""
     return SEVERITIES.index(severity)
 

@@ -24,13 +24,14 @@ Operations are ``(op, text)`` with ``op`` one of ``"="``, ``"-"``, ``"+"``: join
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
+
+from redline.archive.diff.chain import longest_increasing
 
 try:  # The C++ port gives the same exact diffs, many times faster.
     from fast_diff_match_patch import diff as _fast_diff
@@ -442,26 +443,7 @@ def _anchors(a: str, b: str) -> list[tuple[int, int]]:
     where_a = dict(zip(a, range(len(a)), strict=True))
     where_b = dict(zip(b, range(len(b)), strict=True))
     pairs = sorted([(where_a[c], where_b[c]) for c in unique])
-    # Longest increasing subsequence of the b indices (patience sorting).
-    tails: list[int] = []
-    tail_at: list[int] = []
-    back = [-1] * len(pairs)
-    for n, (_, j) in enumerate(pairs):
-        k = bisect_left(tails, j)
-        if k == len(tails):
-            tails.append(j)
-            tail_at.append(n)
-        else:
-            tails[k] = j
-            tail_at[k] = n
-        back[n] = tail_at[k - 1] if k else -1
-    chain_: list[tuple[int, int]] = []
-    n = tail_at[-1]
-    while n >= 0:
-        chain_.append(pairs[n])
-        n = back[n]
-    chain_.reverse()
-    return chain_
+    return [pairs[n] for n in longest_increasing([j for _, j in pairs])]
 
 
 # -- semantic cleanup ------------------------------------------------------------------

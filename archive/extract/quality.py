@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -27,9 +28,14 @@ from lxml.html import HtmlElement
 
 from redline.archive.core.models import Article
 
-BLOCKED = "blocked"  # the page is not the article: a challenge, a wall, a stub, an error
-SUSPECT = "suspect"  # the extraction lost most of the article since the last version
-GONE = "gone"  # the site now says the article, captured before, does not exist
+#: What a refusal says of a page.
+RefusalKind = Literal["blocked", "suspect", "gone"]
+#: The page is not the article: a challenge, a wall, a stub, an error.
+BLOCKED: RefusalKind = "blocked"
+#: The extraction lost most of the article since the last version.
+SUSPECT: RefusalKind = "suspect"
+#: The site now says the article, captured before, does not exist.
+GONE: RefusalKind = "gone"
 
 # Thresholds are words of the extracted body, leaving out the notice's own paragraphs.
 # Block pages, walls and notices run 0-80 words; teasers 30-150. A real article is
@@ -72,7 +78,7 @@ class Refusal:
     ``"captcha page (Cloudflare challenge)"``.
     """
 
-    event: str
+    event: RefusalKind
     reason: str
 
 

@@ -61,7 +61,8 @@ from redline.archive.core.errors import (
     UsageError,
     one_line,
 )
-from redline.archive.core.models import Capture, Redirect, utc_now
+from redline.archive.core.models import Capture, Redirect
+from redline.archive.core.times import utc_now
 from redline.archive.core.urls import DEFAULT_PORTS, check_http_url, url_problem
 
 __all__ = [

@@ -27,7 +27,8 @@ import hashlib
 from typing import Any
 
 from redline import __version__
-from redline.archive.core.models import Capture, iso
+from redline.archive.core.models import Capture
+from redline.archive.core.times import iso
 
 __all__ = ["provenance"]
 

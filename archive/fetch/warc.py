@@ -53,7 +53,8 @@ from warcio.warcwriter import WARCWriter
 
 from redline import __version__
 from redline.archive.core.errors import InputError, one_line
-from redline.archive.core.models import Capture, Redirect, utc_now
+from redline.archive.core.models import Capture, Redirect
+from redline.archive.core.times import utc_now
 from redline.archive.fetch.client import (
     DEFAULT_MAX_BYTES,
     BodyTooLarge,

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from redline import __version__
 from redline.archive.core import layout
@@ -27,7 +27,8 @@ from redline.archive.core.errors import (
     NotFound,
     UsageError,
 )
-from redline.archive.core.models import Article, Capture, iso
+from redline.archive.core.models import Article, Capture
+from redline.archive.core.times import iso
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.articletext import article_to_text
 from redline.archive.fetch.warc import capture_to_warc, provenance
@@ -65,12 +66,16 @@ def article_fingerprint(article: Article) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+#: What storing a capture did: a first version, a new one, or nothing but a check.
+RecordStatus = Literal["new", "changed", "unchanged"]
+
+
 @dataclass(frozen=True)
 class RecordResult:
     """The outcome of storing one capture."""
 
     url: str  # the article's id: the URL as captured, normalised
-    status: str  # "new" | "changed" | "unchanged"
+    status: RecordStatus
     version: int  # the version now current
     captured_at: str
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from redline.archive.core.models import iso
+from redline.archive.core.times import iso
 
 ROOT_NAMASTE = "0=ocfl_1.1"
 OBJECT_NAMASTE = "0=ocfl_object_1.1"

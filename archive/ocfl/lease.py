@@ -17,8 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 from redline.archive.core import layout
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing
-from redline.archive.core.models import iso
-from redline.archive.core.times import read_iso
+from redline.archive.core.times import iso, read_iso
 from redline.archive.store.base import Store
 
 DEFAULT_LEASE_TIMEOUT = 600.0

@@ -22,14 +22,18 @@ running it again finishes the job; a second run over an unchanged source copies 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from redline.archive.core import layout
-from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
+from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError, UsageError
+from redline.archive.core.wording import plural
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.state import ArticleState
+from redline.archive.store import open_store
 from redline.archive.store.base import AbstractLock, Store
 
 ROOT_PREFIX = layout.OCFL_PREFIX
@@ -52,7 +56,7 @@ class SyncAction:
         return self.last_version - self.first_version + 1 if self.last_version else 0
 
     def describe(self) -> str:
-        size = f"{self.files} file{'s' if self.files != 1 else ''}, {self.bytes:,} bytes"
+        size = f"{plural(self.files, 'file')}, {self.bytes:,} bytes"
         if self.kind == "object":
             if self.versions:
                 span = f"v{self.first_version}"
@@ -497,3 +501,38 @@ class EmptyStore(Store):
 
     def lock(self, name: str) -> AbstractLock:
         raise StoreError(f"{self.location} does not exist; nothing can be locked there")
+
+
+def _same(src: str, dst: str) -> bool:
+    if src.startswith("s3://") or dst.startswith("s3://"):
+        return src.rstrip("/") == dst.rstrip("/")
+    return os.path.realpath(src) == os.path.realpath(dst)
+
+
+def _open_source(location: str, endpoint_url: str | None) -> Store:
+    if not location.startswith("s3://") and not Path(location).is_dir():
+        raise ArchiveError(f"no archive at {location}; give an archive folder or s3:// URL as SRC")
+    return open_store(location, endpoint_url=endpoint_url)
+
+
+def _open_destination(location: str, endpoint_url: str | None, dry_run: bool) -> Store:
+    if dry_run and not location.startswith("s3://") and not Path(location).exists():
+        return EmptyStore(location)
+    return open_store(location, create=True, endpoint_url=endpoint_url)
+
+
+def sync_locations(
+    src: str,
+    dst: str,
+    *,
+    endpoint_url: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """``sync`` between two archive locations (folders or s3:// URLs); a destination
+    folder is created, except on a dry run."""
+    if _same(src, dst):
+        raise UsageError(f"SRC and DST are the same archive ({src}); give two places")
+    source = _open_source(src, endpoint_url)
+    destination = _open_destination(dst, endpoint_url, dry_run)
+    return sync(source, destination, dry_run=dry_run, progress=progress)

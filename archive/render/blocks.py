@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from redline.archive.core.wording import plural
 from redline.archive.diff.blocks import new_text, old_text
 from redline.archive.diff.model import ArticleDiff, DiffReport, ParagraphOp
 from redline.archive.diff.words import is_changed
@@ -18,8 +19,6 @@ PARAGRAPH_LABELS = {
     "~": "edited",
     ">": "moved",
 }
-
-SEVERITIES = ("none", "minor", "moderate", "major")
 
 
 def headline(report: DiffReport) -> str:
@@ -48,10 +47,6 @@ def block_label(block: ParagraphOp) -> str:
     if block.op == "-" and block.old is not None:
         return f"¶ {block.old + 1} removed"
     return f"{where} {PARAGRAPH_LABELS.get(block.op, 'edited')}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def summary(diff: ArticleDiff) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from html import escape
 
+from redline.archive.core.wording import plural
 from redline.archive.diff.blocks import block_changed, blocks_from_ops, body_blocks
 from redline.archive.diff.model import FIELD_LABELS, DiffReport, Ops, ParagraphOp, VersionRef
 from redline.archive.diff.words import DELETE, EQUAL, INSERT, DiffOp, is_changed
@@ -27,7 +28,6 @@ from redline.archive.render.blocks import (
     block_label,
     headline,
     is_web_url,
-    plural,
     summary,
 )
 

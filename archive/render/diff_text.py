@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from redline.archive.core.wording import plural
 from redline.archive.diff.model import FIELD_LABELS, DiffReport, ParagraphOp, VersionRef
 from redline.archive.diff.words import DELETE, EQUAL, DiffOp, is_changed
 
@@ -95,12 +96,8 @@ def _verdict(report: DiffReport, color: bool) -> str:
     return BOLD + text + RESET if color else text
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _summary(inserted: int, deleted: int) -> str:
-    return f"{_plural(inserted, 'word')} inserted, {_plural(deleted, 'word')} deleted."
+    return f"{plural(inserted, 'word')} inserted, {plural(deleted, 'word')} deleted."
 
 
 def _mark(op: str, text: str, color: bool) -> str:

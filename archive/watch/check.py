@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit
 
 from redline.archive.core.errors import (
@@ -24,7 +25,8 @@ from redline.archive.core.errors import (
     HTTPStatusError,
     InputError,
 )
-from redline.archive.core.models import Article, Capture, iso, utc_now
+from redline.archive.core.models import Article, Capture
+from redline.archive.core.times import iso, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.diff.model import diff_articles
 from redline.archive.diff.significance import assess
@@ -34,7 +36,7 @@ from redline.archive.fetch.client import Fetcher, UrlGuard
 from redline.archive.ingest.step import ingest
 from redline.archive.ocfl.archive import Archive, mark_unchanged
 from redline.archive.ocfl.state import ArticleState
-from redline.archive.watch.events import PRIVATE, Event
+from redline.archive.watch.events import PRIVATE, Event, EventKind
 
 #: Statuses that mean "not for you": the page is there, redline may not see it.
 BLOCKED_STATUSES = frozenset({401, 402, 403, 407, 451})
@@ -134,7 +136,7 @@ def _status(target: Target, ctx: CheckContext, exc: HTTPStatusError, at: str) ->
         wait = exc.retry_after if exc.retry_after is not None else 2.0 ** (target.attempt + 1)
         if target.attempt + 1 < ctx.max_attempts and wait <= ctx.max_retry_after:
             return Retry(wait, said, host=status == 429)
-        kind = "blocked" if status == 429 else "error"
+        kind: EventKind = "blocked" if status == 429 else "error"
         reason = f"{said} after {target.attempt + 1} attempts"
         if exc.retry_after is not None and exc.retry_after > ctx.max_retry_after:
             reason = f"{said}, asked to wait {exc.retry_after:.0f} s; left for the next run"
@@ -266,7 +268,7 @@ def _refused(ctx: CheckContext, target: Target, refusal: Refusal, at: str) -> Ev
 def _disappeared(
     ctx: CheckContext,
     target: Target,
-    kind: str,
+    kind: Literal["gone", "redirected"],
     reason: str,
     at: str,
     *,

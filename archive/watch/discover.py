@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redline.archive.core.errors import FetchError, GuardRefused, InputError
-from redline.archive.core.models import iso, utc_now
+from redline.archive.core.times import iso, utc_now
 from redline.archive.fetch.client import Fetcher, UrlGuard
 from redline.archive.fetch.netguard import connected_address_problem
 from redline.archive.watch.events import PRIVATE, Event

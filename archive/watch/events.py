@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from redline.archive.core.wording import plural
+from redline.archive.diff.model import Severity
+
+#: What a check found (or why there was none).
+EventKind = Literal[
+    "new",
+    "changed",
+    "unchanged",
+    "not-modified",
+    "gone",
+    "redirected",
+    "blocked",
+    "suspect",
+    "error",
+    "skipped",
+]
 #: Every kind of event, in the order a summary names them.
-EVENTS = (
+EVENTS: tuple[EventKind, ...] = (
     "new",
     "changed",
     "unchanged",
@@ -31,10 +47,10 @@ PRIVATE = "private address"
 
 @dataclass(frozen=True)
 class Event:
-    event: str
+    event: EventKind
     url: str
     version: int | None = None
-    severity: str | None = None
+    severity: Severity | None = None
     reason: str | None = None
     stealth: bool | None = None
     at: str | None = None
@@ -80,7 +96,7 @@ class RunSummary:
     next_due: str | None = None
     interrupted: bool = False
     #: "completed", or "interrupted" (Ctrl-C, SIGTERM) or "failed" (an error stopped it).
-    status: str = "completed"
+    status: Literal["completed", "interrupted", "failed"] = "completed"
     #: How many checks were skipped, by cause (NOT_DUE, ROBOTS, PRIVATE).
     skipped: Counter[str] = field(default_factory=Counter)
 
@@ -100,7 +116,7 @@ class RunSummary:
         c = self.counts
         unchanged = c["unchanged"] + c["not-modified"]
         text = (
-            f"Checked {self.checked:,} article{'s' * (self.checked != 1)} in "
+            f"Checked {plural(self.checked, 'article')} in "
             f"{self.seconds:.1f} s: {c['changed']:,} changed, {c['new']:,} new, "
             f"{unchanged:,} unchanged"
         )
@@ -108,7 +124,7 @@ class RunSummary:
             text += f" ({c['not-modified']:,} not modified)"
         text += f", {c['gone']:,} gone, {c['redirected']:,} redirected"
         text += f", {c['blocked']:,} blocked, {c['suspect']:,} suspect"
-        text += f", {c['error']:,} error{'s' * (c['error'] != 1)}."
+        text += f", {plural(c['error'], 'error')}."
         if c["skipped"]:
             why = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.skipped.items()))
             text += f" {c['skipped']:,} skipped ({why})."

@@ -40,7 +40,7 @@ from xml.sax import SAXParseException
 import feedparser
 
 from redline.archive.core.errors import InputError, one_line
-from redline.archive.core.models import iso
+from redline.archive.core.times import iso
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES
 from redline.archive.watch.sitemaps import absolute_http_url, is_html_page, iso_utc, unpack
 

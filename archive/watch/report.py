@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redline.archive.core.models import Article
+from redline.archive.core.wording import plural
 from redline.archive.diff.blocks import PARAGRAPH_BREAK, body_blocks
 from redline.archive.diff.model import ParagraphOp, diff_articles
 from redline.archive.diff.words import EQUAL, DiffOp, is_changed
@@ -169,15 +170,11 @@ SECTION_TITLES = {
 NOTHING_NOTABLE = "Nothing notable: no article changed, appeared, went away or was refused."
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
 def title(report: Report) -> str:
     """What the report covers, for its heading: one run, or the runs of a period."""
     if report.since is None and len(report.runs) == 1:
         return f"watch run {report.runs[0].run}"
-    return f"{_plural(len(report.runs), 'watch run')} since {report.since}"
+    return f"{plural(len(report.runs), 'watch run')} since {report.since}"
 
 
 def when(report: Report) -> str:
@@ -197,10 +194,10 @@ def sentence(report: Report) -> str:
     c = report.counts
     unchanged = c["unchanged"] + c["not-modified"]
     text = (
-        f"Checked {_plural(report.checked, 'article')}: {c['changed']:,} changed, "
+        f"Checked {plural(report.checked, 'article')}: {c['changed']:,} changed, "
         f"{c['new']:,} new, {unchanged:,} unchanged, {c['gone']:,} gone, "
         f"{c['redirected']:,} redirected, {c['blocked']:,} blocked, {c['suspect']:,} suspect, "
-        f"{_plural(c['error'], 'error')}."
+        f"{plural(c['error'], 'error')}."
     )
     if c["skipped"]:
         text += f" {c['skipped']:,} skipped."

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 
 from redline.archive.core.errors import InputError, UsageError, one_line
-from redline.archive.core.models import iso
+from redline.archive.core.times import iso
 from redline.archive.core.urls import url_problem
 from redline.archive.fetch.client import (
     DEFAULT_MAX_BYTES,
