@@ -144,3 +144,18 @@ def test_only_the_archive_layer_touches_the_store() -> None:
             if target.startswith("redline.archive.store"):
                 found.append(f"{rel}:{line} imports {target}")
     assert found == []
+
+
+def test_the_public_api_resolves_and_works(example: dict[str, object], tmp_path: Path) -> None:
+    import redline.archive as api
+
+    for name in api.__all__:
+        assert getattr(api, name) is not None
+    pages = example["pages"]
+    assert isinstance(pages, list)
+    url = str(example["url"])
+    archive = api.Archive.open(str(tmp_path / "archive"), create=True)
+    api.capture_file(archive, pages[0], url)
+    api.capture_file(archive, pages[2], url)
+    text = api.render_diff("text", api.compare_versions(archive, url))
+    assert "[-12-]{+9+}" in text
