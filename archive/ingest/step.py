@@ -21,7 +21,7 @@ from redline.archive.core.models import Article, Capture
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.quality import BLOCKED, GONE, SUSPECT, Refusal, drop_refusal
 from redline.archive.extract.reader import Reader, analyse
-from redline.archive.ocfl.archive import Archive, RecordResult, article_fingerprint
+from redline.archive.ocfl.archive import Archive, RecordResult, StateRead, article_fingerprint
 from redline.archive.ocfl.state import ArticleState
 
 
@@ -52,12 +52,13 @@ def ingest(
     *,
     reader: Reader = analyse,
     accept_refused: bool = False,
-    state: ArticleState | None = None,
+    known: StateRead | None = None,
     annotate: Callable[[ArticleState, Article], None] | None = None,
 ) -> Ingested:
     """Read ``capture``, refuse what is not the article, and record it unless unchanged.
 
-    ``state``: the article's state as the caller already read it (read here if not).
+    ``known``: the article's state and its bytes as the caller read them (read here if
+    not given).
     ``annotate`` changes the article's state, given the article read, in the same write
     that records it.
     ``accept_refused`` stores a refused page all the same, for an archivist who wants
@@ -65,8 +66,9 @@ def ingest(
     ``InputError``) for an article not captured before, and is refused as ``suspect``
     for one captured before."""
     object_id = normalize_url(capture.requested_url)
-    if state is None:
-        state = archive.state(object_id)
+    if known is None:
+        known = archive.read_state(object_id)
+    state = known[0]
     captured = bool(state is not None and state.head)
     try:
         article, refusal = reader(
@@ -91,7 +93,10 @@ def ingest(
         if drop is not None and not accept_refused:
             return Ingested(drop.event, article, refusal=drop, previous=previous)
     result = archive.record(
-        capture, article, (lambda s: annotate(s, article)) if annotate is not None else None
+        capture,
+        article,
+        (lambda s: annotate(s, article)) if annotate is not None else None,
+        known=known,
     )
     return Ingested(result.status, article, result=result, previous=previous)
 

@@ -53,6 +53,8 @@ CAPTURE_JSON = "capture.json"
 COMMIT_ATTEMPTS = 5
 #: Threads reading article states at once (each is a request on S3).
 STATE_READERS = 8
+#: An article's state as read, with the bytes it was read from.
+StateRead = tuple[ArticleState | None, bytes | None]
 #: A change a caller makes to an article's state in the same write as a record or check.
 Annotate = Callable[[ArticleState], None]
 #: Who made each OCFL version (the inventory's ``user.address``).
@@ -345,6 +347,11 @@ class Archive:
         """The article's saved state, None when it has none (or it is unreadable)."""
         return load_state(self.store, object_id)
 
+    def read_state(self, object_id: str) -> StateRead:
+        """The article's state and the bytes it was read from (both None when it has
+        none), for a later write that must not undo another run's."""
+        return read_state(self.store, object_id)
+
     def states_with_bytes(
         self, *, workers: int = STATE_READERS
     ) -> list[tuple[ArticleState, bytes]]:
@@ -371,18 +378,25 @@ class Archive:
 
     # -- writing -----------------------------------------------------------------------------
     def record(
-        self, capture: Capture, article: Article, annotate: Annotate | None = None
+        self,
+        capture: Capture,
+        article: Article,
+        annotate: Annotate | None = None,
+        *,
+        known: StateRead | None = None,
     ) -> RecordResult:
         """Store ``article`` as a new version unless it equals the stored head.
 
-        ``annotate`` is applied to the article's state before it is written."""
+        ``annotate`` is applied to the article's state before it is written. ``known``:
+        the state and its bytes as the caller read them (``read_state``), saving a read;
+        a write based on them is refused, and redone, if another run wrote since."""
         object_id = normalize_url(capture.requested_url)
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)
         self.ensure_root()
         # The cheap path: the saved state says the head is this very article. It is
         # written back only if no other run changed it since it was read here.
-        stored, raw = read_state(self.store, object_id)
+        stored, raw = known if known is not None else read_state(self.store, object_id)
         if stored is not None and stored.head and stored.fingerprint == fingerprint:
             try:
                 return self._note_unchanged(stored, captured_at, raw, annotate, retry=False)

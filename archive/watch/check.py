@@ -183,7 +183,13 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
             s.status = ""
 
     try:
-        done = ingest(ctx.archive, capture, reader=ctx.analyse, state=state, annotate=annotate)
+        done = ingest(
+            ctx.archive,
+            capture,
+            reader=ctx.analyse,
+            known=(state, target.raw) if target.raw is not None else None,
+            annotate=annotate,
+        )
     except (ExtractionError, InputError) as exc:
         return _note(ctx, target, Event("error", target.url, reason=exc.message, at=at))
     refusal = done.refusal
