@@ -78,13 +78,17 @@ class Outcome:
 
 
 def _found(passage: str, texts: list[str]) -> bool:
+    """Whether ``passage`` is in one of ``texts`` or runs across consecutive ones (a
+    passage may span paragraphs). A byline passage ("By Ann Lee") is found when the
+    byline field shows the names."""
+    whole = " ".join(squash(t).lower() for t in texts)
     wanted = squash(passage).lower()
-    return any(wanted in squash(t).lower() for t in texts)
+    return wanted in whole or (wanted.startswith("by ") and wanted[3:] in whole)
 
 
 def check_passages(pair: Pair, old_sides: list[str], new_sides: list[str]) -> list[str]:
     """The listed passages that are not on their side: old words among the old texts of
-    what changed, new words among the new texts."""
+    what changed (in order), new words among the new texts."""
     missing = []
     for old, new in pair.changed:
         if old and not _found(old, old_sides):

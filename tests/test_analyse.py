@@ -35,7 +35,7 @@ def test_a_worker_that_dies_does_not_lose_the_page() -> None:
         assert workers._pool is not None
         for pid in list(workers._pool._processes):  # the real worker, really killed
             os.kill(pid, signal.SIGKILL)
-        article, refusal = workers(body, url, "text/html", 200, False)
+        article, refusal, _text = workers(body, url, "text/html", 200, False)
         assert article.title and refusal is None
         assert workers(body, url, "text/html", 200, False)[0] == article
     finally:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import Result
 
 import redline.archive.store.local as local
+from redline.archive.core import layout
 from redline.archive.core.errors import StoreError
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.archive import Archive
@@ -53,13 +54,14 @@ def _capture(
 
 
 def _files(folder: Path, under: str = "") -> dict[str, bytes]:
-    """Every file below ``folder/under`` by relative key; staging, locks and the temp
-    file of a put cut short (``.NAME.HEX.tmp``, never read as a key) left out."""
+    """Every file below ``folder/under`` by relative key; staging, locks, the temp
+    file of a put cut short (``.NAME.HEX.tmp``, never read as a key) and the readings
+    cache (rebuilt from the captures wherever it is missing) left out."""
     base = folder / under if under else folder
     out = {}
     for path in sorted(base.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if rel.startswith((local.TMP_DIR, local.LOCK_DIR)) or not path.is_file():
+        if rel.startswith((local.TMP_DIR, local.LOCK_DIR, layout.READINGS)) or not path.is_file():
             continue
         if path.name.startswith(".") and path.name.endswith(".tmp"):
             continue
@@ -396,13 +398,14 @@ def test_a_sync_killed_at_every_write_leaves_a_valid_copy_and_resumes(
 
 # -- S3 -----------------------------------------------------------------------------------------
 def _s3_files(server: SeaweedS3, bucket: str, prefix: str) -> dict[str, bytes]:
-    """Every object under ``prefix`` (leases left out) by key relative to it."""
+    """Every object under ``prefix`` (leases and the readings cache left out) by key
+    relative to it."""
     client = server.client()
     out = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", ()):
             key = item["Key"][len(prefix) :]
-            if not key.startswith("state/leases/"):
+            if not key.startswith((layout.LEASES, layout.READINGS)):
                 out[key] = client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
     return dict(sorted(out.items()))
 

@@ -9,6 +9,9 @@ An archive is a folder or an S3 prefix holding::
     state/runs/<run>.json    the log of each watch run, for ``redline report``
     state/leases/*.json      leases: one per watch shard, one per object being written
                              on S3
+    state/readings/<a>/vN.json
+                             how the current extractor reads version N of article <a>
+                             (its article and its page's words): a cache
 
 Everything under ``state/`` is redline's own bookkeeping beside the record. It sits in
 the base layer because the stores need two of its facts: which writes may skip being
@@ -28,6 +31,7 @@ STATE_PREFIX = "state/"
 ARTICLE_STATES = STATE_PREFIX + "articles/"
 RUN_LOGS = STATE_PREFIX + "runs/"
 LEASES = STATE_PREFIX + "leases/"
+READINGS = STATE_PREFIX + "readings/"
 RUN_LOG_SUFFIX = ".json"
 
 
@@ -62,3 +66,8 @@ def lease_key(name: str) -> str:
 def object_lock_key(object_id: str) -> str:
     """The lease that serialises writers of one object where the store has no locks."""
     return f"{LEASES}{hashlib.sha256(object_id.encode()).hexdigest()}.json"
+
+
+def reading_key(object_id: str, version: int) -> str:
+    """Where the reading of one version of an article is cached."""
+    return f"{READINGS}{hashlib.sha256(object_id.encode()).hexdigest()}/v{version}.json"

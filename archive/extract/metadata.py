@@ -130,6 +130,8 @@ def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):
         content = tag.get("content")
+        if content is None:
+            content = tag.get("value")  # written so by some tools that save pages
         if not isinstance(content, str) or not content.strip():
             continue
         for attr in ("property", "name", "itemprop", "http-equiv"):
@@ -180,32 +182,66 @@ def _strip_site(title: str, site_names: list[str], url: str | None) -> str:
     return title
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _agrees(a: str, b: str) -> bool:
+    """Whether two titles are the same headline: equal letters, one inside the other,
+    or most of their words in common."""
+    la, lb = _letters(a), _letters(b)
+    if not la or not lb:
+        return False
+    if la == lb or (min(len(la), len(lb)) >= 12 and (la in lb or lb in la)):
+        return True
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / max(1, len(wa | wb)) >= 0.6
+
+
+def _visible_headlines(soup: BeautifulSoup, site_names: list[str]) -> list[str]:
+    """The page's h1 headings a reader sees as a headline: not a logo or a section
+    label (an h1 inside a link, the navigation, or naming the site)."""
+    site = {_letters(s) for s in site_names}
+    out = []
+    for h1 in soup.find_all("h1"):
+        if not isinstance(h1, Tag) or h1.find_parent(["a", "nav", "footer", "aside"]):
+            continue
+        if h1.find_parent(style=re.compile(r"display\s*:\s*none", re.I)):
+            continue
+        text = clean_text(h1.get_text(" "))
+        if text and _letters(text) and _letters(text) not in site and text not in out:
+            out.append(text)
+    return out
+
+
 def _title(
     soup: BeautifulSoup, article: dict[str, Any], site_names: list[str], url: str | None
 ) -> str | None:
-    h1s = [clean_text(h.get_text(" ")) for h in soup.find_all("h1")]
-    h1s = [h for h in h1s if h]
+    """The headline readers see: the page's h1 when it is the article's headline (it
+    agrees with the title the page gives search engines and social networks, or it is
+    the only one), else the JSON-LD headline, og:title or <title> without the site."""
     raw_title = clean_text(soup.title.get_text(" ")) if soup.title else ""
-    candidates: list[str] = []
+    references: list[str] = []
     headline = article.get("headline") or article.get("name")
-    if isinstance(headline, str):
-        candidates.append(clean_text(headline))
+    if isinstance(headline, str) and clean_text(headline):
+        references.append(clean_text(headline))
     for key in ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title"):
         value = _meta(soup, key)
         if value:
-            candidates.append(value)
-    stripped = _strip_site(raw_title, site_names, url) if raw_title else ""
-    if h1s and (not stripped or _letters(h1s[0]) in _letters(raw_title)):
-        # The visible headline, when the document title agrees with it.
-        candidates.append(h1s[0])
+            references.append(value)
     if raw_title:
-        candidates.append(raw_title)
-    candidates.extend(h1s[:1])
-    for candidate in candidates:
+        references.append(raw_title)
+    h1s = _visible_headlines(soup, site_names)
+    for h1 in h1s:
+        if any(_agrees(h1, _strip_site(ref, site_names, url)) for ref in references):
+            return h1
+    if len(h1s) == 1:
+        return h1s[0]
+    for candidate in references:
         title = _strip_site(candidate, site_names, url)
         if title and len(title) >= 2 and _letters(title):
             return title
-    return None
+    return h1s[0] if h1s else None
 
 
 # --- byline --------------------------------------------------------------------------
@@ -237,6 +273,97 @@ def _join_names(names: list[str]) -> str | None:
 
 
 _BYLINE_CLASS = re.compile(r"\b(?:byline|by-line|author|authors|writer|contributor)\b")
+#: Links to an author's page: /author/ann-lee, /people/ann-lee, /staff/annlee, ...
+_AUTHOR_HREF = re.compile(
+    r"/(?:authors?|people|staff|profiles?|contributors?|writers?|reporters?|journalists?|"
+    r"columnists?|by)(?:/|-|$)|[/-]author[-/]",
+    re.I,
+)
+_HANDLE_OR_MAIL = re.compile(r"\S+@\S+|@\w+")
+
+
+def _inline_text(tag: Tag) -> str:
+    """The text of an inline element as it renders: no space added between its parts
+    (a name styled letter by letter stays one word)."""
+    return clean_text(tag.get_text(""))
+
+
+def _byline_containers(soup: BeautifulSoup) -> list[Tag]:
+    found = []
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag) or tag.name in ("meta", "link", "script", "style"):
+            continue
+        prop = str(tag.get("itemprop") or "").lower().split()
+        rel = tag.get("rel") or []
+        rels = rel if isinstance(rel, list) else str(rel).split()
+        if (
+            "author" in prop
+            or "author" in [r.lower() for r in rels]
+            or _BYLINE_CLASS.search(_classes(tag).replace("_", "-"))
+        ):
+            if not tag.find_parent(["nav", "footer", "aside"]):
+                found.append(tag)
+    return found
+
+
+def _author_links(container: Tag) -> list[str]:
+    """Names in ``container`` that link to an author's page (or are marked as the
+    author's name), in order."""
+    names: list[str] = []
+    links = [container] if container.name == "a" else []
+    links += [a for a in container.find_all("a") if isinstance(a, Tag)]
+    for link in links:
+        href = str(link.get("href") or "")
+        rel = link.get("rel") or []
+        rels = rel if isinstance(rel, list) else str(rel).split()
+        if _AUTHOR_HREF.search(href) or "author" in [r.lower() for r in rels]:
+            text = _HANDLE_OR_MAIL.sub(" ", _inline_text(link))
+            if text.strip():
+                names.append(text)
+    for tag in container.find_all(attrs={"itemprop": re.compile(r"\bname\b")}):
+        if isinstance(tag, Tag) and tag.find_parent(attrs={"itemprop": re.compile("author")}):
+            names.append(_HANDLE_OR_MAIL.sub(" ", _inline_text(tag)))
+    return names
+
+
+_NAME = re.compile(r"^[^\W\d_][\w.'’\- ]*$")
+
+
+def _is_name(text: str, site: set[str]) -> bool:
+    """Whether a link's text can be a person's name: letters, spaces, dots, hyphens
+    and apostrophes, one to six words, not the site's own name ("+ Follow", "More
+    stories" and "@handle" are not)."""
+    text = clean_byline(text) or ""
+    return (
+        bool(_NAME.match(text))
+        and not text.endswith((".", "…"))
+        and 1 <= len(text.split()) <= 6
+        and _letters(text) not in site
+        and text.lower() not in _NOT_NAMES
+    )
+
+
+_NOT_NAMES = frozenset(
+    {"follow", "more", "see more", "read more", "profile", "view profile", "bio", "email"}
+)
+
+
+def _visible_byline(soup: BeautifulSoup, site: set[str]) -> str | None:
+    """The authors the page shows in its byline, by their links or marked names."""
+    containers = _byline_containers(soup)
+    for container in containers:
+        names = [n for n in _author_links(container) if _is_name(n, site)]
+        if not names:
+            continue
+        # Authors of one article sit together; matches elsewhere are teasers.
+        scope = container.parent.parent if container.parent is not None else None
+        for other in containers:
+            if other is not container and scope is not None and scope in other.parents:
+                names += [n for n in _author_links(other) if _is_name(n, site)]
+        joined = _join_names(names)
+        if joined:
+            return joined
+    return None
 
 
 def _byline(soup: BeautifulSoup, article: dict[str, Any], site_names: list[str]) -> str | None:
@@ -246,34 +373,42 @@ def _byline(soup: BeautifulSoup, article: dict[str, Any], site_names: list[str])
         joined = _join_names(names)
         if joined:
             return joined
+    visible = _visible_byline(soup, site)
+    if visible:
+        return visible
     for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
-        value = _meta(soup, key)
-        if value and "://" not in value and _letters(value) not in site:
-            cleaned = clean_byline(value)
-            if cleaned:
-                return cleaned
-    for selector in (
-        '[itemprop~="author"] [itemprop~="name"]',
-        'a[rel~="author"]',
-        '[itemprop~="author"]',
-    ):
-        found = soup.select(selector)
-        if not found:
-            continue
-        # Authors of one article sit together; other matches are teasers elsewhere.
-        scope = found[0].parent.parent if found[0].parent is not None else None
-        near = [t for t in found if scope is None or scope in t.parents]
-        joined = _join_names([t.get_text(" ") for t in near if t.get_text().strip()])
-        if joined:
-            return joined
-    for tag in soup.find_all(["div", "span", "p", "a", "address", "section"]):
-        if not isinstance(tag, Tag):
-            continue
-        if _BYLINE_CLASS.search(_classes(tag).replace("_", "-")):
-            cleaned = clean_byline(tag.get_text(" "))
+        values = _meta_all(soup, key)
+        usable = [v for v in values if "://" not in v and _letters(v) not in site]
+        if usable:
+            joined = _join_names(usable)
+            if joined:
+                return joined
+    for tag in _byline_containers(soup):
+        if tag.name in ("div", "span", "p", "a", "address", "section"):
+            cleaned = clean_byline(_HANDLE_OR_MAIL.sub(" ", tag.get_text(" ")))
             if cleaned and len(cleaned) <= 100:
                 return cleaned
     return None
+
+
+def _meta_all(soup: BeautifulSoup, key: str) -> list[str]:
+    """Every non-empty content of meta tags named ``key`` (a page may list each author
+    in a tag of its own)."""
+    out = []
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if content is None:
+            content = tag.get("value")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        names = " ".join(
+            str(tag.get(attr) or "") for attr in ("property", "name", "itemprop")
+        ).lower()
+        if key in names.split():
+            value = clean_text(content)
+            if value and value not in out:
+                out.append(value)
+    return out
 
 
 # --- dates ---------------------------------------------------------------------------
@@ -439,6 +574,15 @@ _DEK_JOINED = ("standfirst", "subheadline", "subtitle", "articlesummary", "story
 _CLASS_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 
 
+#: A box that sells a newsletter or an app is not the article's standfirst.
+_PROMO = re.compile(
+    r"\b(?:sign up|subscribe|newsletters?|download (?:the|our) app)\b"
+    r"|\b(?:delivered|sent)\b.{0,30}\b(?:daily|weekly|inbox|every (?:day|morning|week))\b"
+    r"|\bto your inbox\b",
+    re.I,
+)
+
+
 def _is_dek(tag: Tag) -> bool:
     cls = tag.get("class")
     tokens = cls if isinstance(cls, list) else str(cls or "").split()
@@ -462,7 +606,8 @@ def _subtitle(soup: BeautifulSoup, title: str | None) -> str | None:
             continue
         text = clean_text(tag.get_text(" "))
         if 20 <= len(text) <= 400 and text != title and len(text.split()) >= 5:
-            return text
+            if not _PROMO.search(text):
+                return text
     description = _meta(soup, "og:description", "description", "twitter:description")
     if description and len(description.split()) >= 5:
         header = soup.find("header") or soup.find("h1")

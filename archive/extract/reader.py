@@ -14,16 +14,26 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from redline.archive.core.errors import ExtractionError
 from redline.archive.core.models import Article
 from redline.archive.extract.article import extract_article
 from redline.archive.extract.decode import decode_html
+from redline.archive.extract.pagetext import fold, visible_text
 from redline.archive.extract.quality import Refusal, page_refusal
 
 #: A run with at least this many checks reads pages in worker processes.
 PROCESS_MIN_CHECKS = 64
+
+
+class PageRead(NamedTuple):
+    """What reading a page found: the article, why the page is not the article (if it
+    is not), and every word a reader sees on it, folded for comparison."""
+
+    article: Article
+    refusal: Refusal | None
+    text: str = ""
 
 
 def analyse(
@@ -33,7 +43,7 @@ def analyse(
     status: int | None,
     captured_before: bool,
     source: str | None = None,
-) -> tuple[Article, Refusal | None]:
+) -> PageRead:
     """The article on the page and, if the page is not the article, why.
 
     Raises ``ExtractionError`` or ``InputError`` when there is no article to read; their
@@ -46,8 +56,9 @@ def analyse(
         refusal = page_refusal(html, Article(), status=status, captured_before=captured_before)
         if refusal is None:
             raise
-        return Article(), refusal
-    return article, page_refusal(html, article, status=status, captured_before=captured_before)
+        return PageRead(Article(), refusal)
+    refusal = page_refusal(html, article, status=status, captured_before=captured_before)
+    return PageRead(article, refusal, fold(visible_text(html)))
 
 
 class Reader(Protocol):
@@ -61,7 +72,7 @@ class Reader(Protocol):
         status: int | None,
         captured_before: bool,
         source: str | None = None,
-    ) -> tuple[Article, Refusal | None]: ...
+    ) -> PageRead: ...
 
 
 class ProcessAnalyser:
@@ -81,7 +92,7 @@ class ProcessAnalyser:
         status: int | None,
         captured_before: bool,
         source: str | None = None,
-    ) -> tuple[Article, Refusal | None]:
+    ) -> PageRead:
         with self._lock:
             if self._pool is None and not self._broken:
                 # "spawn": forking a process that runs threads can copy a held lock.

@@ -439,55 +439,69 @@ def captures_from_warc(
         reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
         raise InputError(f"cannot read {name} ({reason}); check its permissions") from None
 
+    with handle:
+        _check_signature(handle, name)
+        yield from _captures(handle, name, max_bytes)
+
+
+def captures_in_warc(
+    data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Capture]:
+    """``captures_from_warc`` for a WARC held in memory (a version's ``capture.warc.gz``);
+    ``name`` is how messages call it."""
+    handle = io.BytesIO(data)
     _check_signature(handle, name)
+    yield from _captures(handle, name, max_bytes)
+
+
+def _captures(handle: Any, name: str, max_bytes: int) -> Iterator[Capture]:
     reader = _Reader(name, max_bytes)
     found = 0
     pending: Capture | None = None
     pending_id: str | None = None
-    with handle:
-        records = iter(ArchiveIterator(handle, arc2warc=True))
-        while True:
-            try:
-                record = next(records, None)
-                if record is None:
-                    break
-                kind = record.rec_type
-                uri = _target_uri(record)
-                record_id = record.rec_headers.get_header("WARC-Record-ID")
-                if kind == "request":
-                    headers = list(record.http_headers.headers) if record.http_headers else []
-                    concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
-                    if (
-                        pending is not None
-                        and not pending.request_headers
-                        and ((concurrent and concurrent == pending_id) or uri == pending.final_url)
-                    ):
-                        pending = replace(
-                            pending,
-                            request_headers=tuple(headers),
-                            user_agent=_header(headers, "User-Agent"),
-                        )
-                    else:
-                        if len(reader.requests) > 1000:
-                            reader.requests.clear()
-                        reader.requests[uri] = headers
-                    continue
-                if kind == "response":
-                    capture = reader.response(record)
-                elif kind == "resource":
-                    capture = reader.resource(record)
+    records = iter(ArchiveIterator(handle, arc2warc=True))
+    while True:
+        try:
+            record = next(records, None)
+            if record is None:
+                break
+            kind = record.rec_type
+            uri = _target_uri(record)
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            if kind == "request":
+                headers = list(record.http_headers.headers) if record.http_headers else []
+                concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
+                if (
+                    pending is not None
+                    and not pending.request_headers
+                    and ((concurrent and concurrent == pending_id) or uri == pending.final_url)
+                ):
+                    pending = replace(
+                        pending,
+                        request_headers=tuple(headers),
+                        user_agent=_header(headers, "User-Agent"),
+                    )
                 else:
-                    continue
-            except InputError:
-                raise
-            except Exception as exc:  # warcio raises many kinds on damaged input
-                raise _not_a_warc(name, exc) from None
-            if capture is None:
+                    if len(reader.requests) > 1000:
+                        reader.requests.clear()
+                    reader.requests[uri] = headers
                 continue
-            if pending is not None:
-                found += 1
-                yield pending
-            pending, pending_id = capture, record_id
+            if kind == "response":
+                capture = reader.response(record)
+            elif kind == "resource":
+                capture = reader.resource(record)
+            else:
+                continue
+        except InputError:
+            raise
+        except Exception as exc:  # warcio raises many kinds on damaged input
+            raise _not_a_warc(name, exc) from None
+        if capture is None:
+            continue
+        if pending is not None:
+            found += 1
+            yield pending
+        pending, pending_id = capture, record_id
     if pending is not None:
         found += 1
         yield pending

@@ -6,6 +6,10 @@ fetched. So a consent wall, a challenge, a paywall stub or an article that sudde
 most of its text is refused the same way wherever it came from, and nothing but the
 article a reader sees ever becomes a version.
 
+Deciding compares the new capture with the stored head *as the current extractor reads
+the head's raw capture* (``reading.read_version``), by meaning (``decide``): a new
+template, or a better extractor, is not a new version.
+
 What is left to the callers is what only they know: ``redline capture`` turns a refusal
 into an error (or stores the page anyway when asked to), ``redline watch`` fetches a
 dropped article once more before calling it suspect, and keeps its schedule.
@@ -21,6 +25,8 @@ from redline.archive.core.models import Article, Capture
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.quality import BLOCKED, GONE, SUSPECT, Refusal, drop_refusal
 from redline.archive.extract.reader import Reader, analyse
+from redline.archive.ingest.decide import Decision, Reading, decide
+from redline.archive.ingest.reading import read_page, read_version, reading_data
 from redline.archive.ocfl.archive import Archive, RecordResult, StateRead, article_fingerprint
 from redline.archive.ocfl.state import ArticleState
 
@@ -38,12 +44,21 @@ class Ingested:
     article: Article
     result: RecordResult | None = None
     refusal: Refusal | None = None
-    #: The head the capture was compared with, when it was read (for grading a change).
+    #: The head the capture was compared with, as the current extractor reads it.
     previous: Article | None = None
+    #: How the capture compared with that head.
+    decision: Decision | None = None
 
     @property
     def stored(self) -> bool:
         return self.result is not None
+
+    @property
+    def note(self) -> str | None:
+        """What differed on the page although the article did not (an unchanged one)."""
+        if self.status != "unchanged" or self.decision is None:
+            return None
+        return self.decision.note()
 
 
 def ingest(
@@ -58,47 +73,62 @@ def ingest(
     """Read ``capture``, refuse what is not the article, and record it unless unchanged.
 
     ``known``: the article's state and its bytes as the caller read them (read here if
-    not given).
-    ``annotate`` changes the article's state, given the article read, in the same write
-    that records it.
-    ``accept_refused`` stores a refused page all the same, for an archivist who wants
-    the wall itself. A page with no text at all raises ``ExtractionError`` (or
-    ``InputError``) for an article not captured before, and is refused as ``suspect``
-    for one captured before."""
+    not given). ``annotate`` changes the article's state, given the article read, in
+    the same write that records it. ``accept_refused`` stores a refused page all the
+    same, for an archivist who wants the wall itself. A page with no text at all raises
+    ``ExtractionError`` (or ``InputError``) for an article not captured before, and is
+    refused as ``suspect`` for one captured before."""
     object_id = normalize_url(capture.requested_url)
     if known is None:
         known = archive.read_state(object_id)
     state = known[0]
     captured = bool(state is not None and state.head)
     try:
-        article, refusal = reader(
-            capture.body,
-            capture.final_url,
-            capture.content_type,
-            capture.status,
-            captured,
-            capture.file_path or capture.final_url,
-        )
+        page = read_page(capture, reader, captured=captured)
     except (ExtractionError, InputError):
         if captured and not accept_refused:
             refusal = Refusal(SUSPECT, "no article on the page")
             return Ingested(SUSPECT, Article(), refusal=refusal)
         raise
-    if refusal is not None and not accept_refused:
-        return Ingested(refusal.event, article, refusal=refusal)
-    previous = None
+    article = page.article
+    if page.refusal is not None and not accept_refused:
+        return Ingested(page.refusal.event, article, refusal=page.refusal)
+    new = Reading(article, page.text)
+    decisions: dict[int, tuple[Reading, Decision]] = {}
+
+    def against(version: int) -> tuple[Reading, Decision]:
+        if version not in decisions:
+            head = read_version(archive, object_id, version, reader)
+            decisions[version] = (head, decide(head, new))
+        return decisions[version]
+
+    previous: Article | None = None
     if state is not None and captured and article_fingerprint(article) != state.fingerprint:
-        previous = archive.article(object_id, state.head)
-        drop = drop_refusal(previous, article)
-        if drop is not None and not accept_refused:
-            return Ingested(drop.event, article, refusal=drop, previous=previous)
+        head, decision = against(state.head)
+        previous = head.article
+        if decision.is_changed and not accept_refused:
+            drop = drop_refusal(previous, article)
+            if drop is not None:
+                return Ingested(drop.event, article, refusal=drop, previous=previous)
+
     result = archive.record(
         capture,
         article,
         (lambda s: annotate(s, article)) if annotate is not None else None,
         known=known,
+        same_as_head=lambda version: not against(version)[1].is_changed,
+        reading=reading_data(page),
     )
-    return Ingested(result.status, article, result=result, previous=previous)
+    decided = decisions.get(result.version if result.status == "unchanged" else result.version - 1)
+    if decided is not None:
+        previous = decided[0].article
+    return Ingested(
+        result.status,
+        article,
+        result=result,
+        previous=previous,
+        decision=decided[1] if decided is not None else None,
+    )
 
 
 __all__ = ["BLOCKED", "GONE", "SUSPECT", "Ingested", "Reader", "ingest"]

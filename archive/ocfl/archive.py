@@ -31,7 +31,7 @@ from redline.archive.core.models import Article, Capture
 from redline.archive.core.times import iso
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.articletext import article_to_text
-from redline.archive.fetch.warc import capture_to_warc, provenance
+from redline.archive.fetch.warc import capture_to_warc, captures_in_warc, provenance
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl import runlog
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
@@ -359,6 +359,33 @@ class Archive:
         that no other run wrote in between)."""
         return read_all_states(self.store, workers=workers)
 
+    def load_reading(self, object_id: str, version: int) -> dict[str, Any] | None:
+        """A version as an extractor read it (``save_reading``), None when not kept."""
+        try:
+            data = json.loads(self.store.read(layout.reading_key(object_id, version)))
+        except (KeyMissing, ValueError, UnicodeDecodeError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_reading(self, object_id: str, version: int, data: Mapping[str, Any]) -> None:
+        """Keep how an extractor read a version (its article and its page's words), so
+        that comparisons with that version need not read its capture again. A cache:
+        a read-only archive simply reads the capture each time."""
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            self.store.put(layout.reading_key(object_id, version), body)
+        except ArchiveError:
+            pass
+
+    def raw_capture(self, object_id: str, version: int) -> Capture:
+        """The page as it was captured for ``version``, read back from its WARC."""
+        data = self.read_file(object_id, version, CAPTURE_WARC)
+        for capture in captures_in_warc(data, f"{object_id} v{version}"):
+            return capture
+        raise CorruptArchive(
+            f"the WARC of {object_id} v{version} holds no page; run redline verify"
+        )
+
     def has_run(self, run_id: str) -> bool:
         return runlog.run_exists(self.store, run_id)
 
@@ -384,22 +411,40 @@ class Archive:
         annotate: Annotate | None = None,
         *,
         known: StateRead | None = None,
+        same_as_head: Callable[[int], bool] | None = None,
+        reading: Mapping[str, Any] | None = None,
     ) -> RecordResult:
-        """Store ``article`` as a new version unless it equals the stored head.
+        """Store ``article`` as a new version unless it is the stored head's article.
 
         ``annotate`` is applied to the article's state before it is written. ``known``:
         the state and its bytes as the caller read them (``read_state``), saving a read;
-        a write based on them is refused, and redone, if another run wrote since."""
+        a write based on them is refused, and redone, if another run wrote since.
+        ``same_as_head(n)`` tells whether the article is, for a reader, version ``n``'s
+        (asked only when the two differ at all, and again under the object's lock if
+        the head moved meanwhile). ``reading`` is kept beside a new version as its
+        reading by the current extractor (``save_reading``)."""
         object_id = normalize_url(capture.requested_url)
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)
         self.ensure_root()
+
+        def unchanged(state: ArticleState) -> bool:
+            if state.fingerprint == fingerprint:
+                return True
+            return same_as_head is not None and same_as_head(state.head)
+
+        def noted(state: ArticleState) -> None:
+            if article.canonical_url and article.canonical_url not in state.canonical_urls:
+                state.canonical_urls = [*state.canonical_urls, article.canonical_url]
+            if annotate is not None:
+                annotate(state)
+
         # The cheap path: the saved state says the head is this very article. It is
         # written back only if no other run changed it since it was read here.
         stored, raw = known if known is not None else read_state(self.store, object_id)
-        if stored is not None and stored.head and stored.fingerprint == fingerprint:
+        if stored is not None and stored.head and stored.fingerprint and unchanged(stored):
             try:
-                return self._note_unchanged(stored, captured_at, raw, annotate, retry=False)
+                return self._note_unchanged(stored, captured_at, raw, noted, retry=False)
             except Conflict:
                 pass  # another run moved the state on: decide under the lock
         with self.store.lock(object_id):
@@ -407,8 +452,8 @@ class Archive:
                 loaded = self.load_inventory(object_id)
                 stored, raw = read_state(self.store, object_id)
                 state = self._current_state(object_id, loaded, stored)
-                if loaded is not None and state.fingerprint == fingerprint:
-                    return self._note_unchanged(state, captured_at, raw, annotate, retry=True)
+                if loaded is not None and unchanged(state):
+                    return self._note_unchanged(state, captured_at, raw, noted, retry=True)
                 inventory = loaded[0] if loaded else ocfl.empty_inventory(object_id)
                 new = ocfl.add_version(
                     inventory,
@@ -446,6 +491,8 @@ class Archive:
                 if annotate is not None:
                     annotate(state)
                 self._write_state(state, raw)
+                if reading is not None:
+                    self.save_reading(object_id, new.number, reading)
                 return RecordResult(
                     object_id, "new" if new.number == 1 else "changed", new.number, captured_at
                 )

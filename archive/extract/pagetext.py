@@ -1,0 +1,134 @@
+"""What a reader can see on a page, and text folded to its meaning for comparison.
+
+Two captures of one article, years apart, rarely extract the same way: a new template
+moves the byline, splits a paragraph, puts the standfirst in a box of its own. Whether
+the *article* changed is better asked of the whole page: a sentence missing from one
+extraction is no edit when the other page still shows it. ``visible_text`` is every
+word a reader sees on the page (not scripts, styles, hidden elements or the ``<head>``),
+and ``fold`` brings text to a form where only the words count: case, typographic
+quotes, dashes, ellipses, spaces and punctuation are not edits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from redline.archive.extract.normalize import clean_text
+
+_INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "svg", "iframe"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: Elements whose edges separate words: a space goes between them and their neighbours.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary "
+    "table tbody td tfoot th thead tr ul option button label select textarea img".split()
+)
+#: Everything that is not a letter, a digit or a mark: punctuation, symbols, spaces.
+_NOT_WORD = re.compile(r"[^\w]+|_+")
+
+
+def visible_text(html: str | HtmlElement) -> str:
+    """The text a reader sees on the page, in document order, whitespace collapsed:
+    block elements are separated by spaces, inline ones run together as they render."""
+    if isinstance(html, str):
+        try:
+            root = lxml_html.document_fromstring(html)
+        except (etree.ParserError, ValueError):
+            try:
+                root = lxml_html.document_fromstring(f"<html><body>{html}</body></html>")
+            except (etree.ParserError, ValueError):
+                return ""
+    else:
+        root = html
+    body = root.find("body")
+    if body is None:
+        body = root
+    parts: list[str] = []
+
+    def walk(el: HtmlElement) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        hidden = (
+            tag in _INVISIBLE_TAGS
+            or el.get("hidden") is not None
+            or (el.get("aria-hidden") or "").lower() == "true"
+            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+        )
+        if not tag or hidden:
+            return  # comments, processing instructions, what is not shown
+        block = tag in _BLOCK_TAGS
+        if block:
+            parts.append(" ")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append(" ")
+
+    walk(body)
+    return clean_text("".join(parts))
+
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "″": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "…": "...",
+    }
+)
+
+
+def fold(text: str | None) -> str:
+    """``text`` as its words only: compatibility forms folded (NFKC: full-width letters,
+    ligatures, non-breaking spaces), case folded, typographic quotes, dashes and
+    ellipses made plain, and every run of punctuation, symbols and spaces one space.
+    Letters and digits are kept as they are: "12" and "9" still differ, and so do
+    "2.1.3" and "2.1.4"."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+def _unspaced(char: str) -> bool:
+    """Whether ``char`` belongs to a script written without spaces between words
+    (Chinese, Japanese, Thai, Lao, Khmer, Myanmar), where any place may be a boundary."""
+    code = ord(char)
+    return (
+        0x0E00 <= code <= 0x0EFF  # Thai, Lao
+        or 0x1000 <= code <= 0x109F  # Myanmar
+        or 0x1780 <= code <= 0x17FF  # Khmer
+        or (0x2E80 <= code <= 0x9FFF)  # CJK radicals, kana, ideographs
+        or (0xF900 <= code <= 0xFAFF)
+        or (0x20000 <= code <= 0x3FFFF)
+    )
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whether the folded ``needle`` occurs in the folded ``haystack`` (both already
+    folded), starting and ending on word boundaries where the script has them."""
+    if not needle:
+        return True
+    left = "" if _unspaced(needle[0]) else " "
+    right = "" if _unspaced(needle[-1]) else " "
+    return f"{left}{needle}{right}" in f" {haystack} "
