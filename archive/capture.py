@@ -9,7 +9,7 @@ becomes a line in the report instead of stopping the run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -41,7 +41,7 @@ def record_capture(
     text, unless ``accept_refused`` asks to store it anyway."""
     done = ingest(archive, capture, accept_refused=accept_refused)
     if done.result is not None:
-        return done.result
+        return replace(done.result, note=done.note) if done.note else done.result
     assert done.refusal is not None
     where = capture.file_path or capture.requested_url
     raise PageRefused(

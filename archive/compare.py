@@ -1,10 +1,16 @@
-"""Pick two versions of an article and diff them: the model every diff format renders."""
+"""Pick two versions of an article and diff them: the model every diff format renders.
+
+Both versions are read as the current extractor reads their raw captures (cached), so a
+better extractor improves every past diff; each version's stored ``article.json`` stays
+as it was recorded."""
 
 from __future__ import annotations
 
 from redline.archive.core.errors import NotFound, UsageError
 from redline.archive.diff.model import DiffReport, VersionRef, diff_articles
 from redline.archive.diff.significance import assess
+from redline.archive.ingest.decide import reconcile
+from redline.archive.ingest.reading import read_version
 from redline.archive.ocfl.archive import Archive
 
 
@@ -30,8 +36,11 @@ def compare(archive: Archive, url: str, a: int | None = None, b: int | None = No
         )
     new = archive.pick_version(object_id, -1 if b is None else b)
     old = archive.pick_version(object_id, -2 if a is None else a)
-    before = archive.article(object_id, old)
-    after = archive.article(object_id, new)
+    # Both versions as the current extractor reads their captures, fields that differ
+    # only in how two templates were read shown as they were.
+    before, after = reconcile(
+        read_version(archive, object_id, old), read_version(archive, object_id, new)
+    )
     diff = diff_articles(before, after)
     return DiffReport(
         url=object_id,

@@ -19,6 +19,8 @@ from redline.archive.core.errors import UsageError
 from redline.archive.core.models import Article
 from redline.archive.diff.model import SEVERITIES, Significance, diff_articles
 from redline.archive.diff.significance import assess, first_capture, rank
+from redline.archive.ingest.decide import Reading, reconcile
+from redline.archive.ingest.reading import read_version
 from redline.archive.ocfl.archive import Archive
 
 #: Watch events kept when --min-severity or --stealth filter the versions.
@@ -64,16 +66,23 @@ def history(archive: Archive, object_id: str) -> list[LogEntry]:
     entries: list[LogEntry] = []
     seen: dict[str, int] = {}  # content fingerprint -> latest version that had it
     previous: Article | None = None
+    previous_reading: Reading | None = None
     for info in archive.versions(object_id):
-        article = archive.article(object_id, info.number)
-        changes = diff_articles(previous or Article(), article)
+        reading = read_version(archive, object_id, info.number)
+        article = reading.article
         fingerprint = content_fingerprint(article)
+        before, after = (
+            reconcile(previous_reading, reading)
+            if previous_reading is not None
+            else (Article(), article)
+        )
+        changes = diff_articles(before, after)
         reverts_to = None
         if previous is not None and fingerprint != content_fingerprint(previous):
             reverts_to = seen.get(fingerprint)
         if reverts_to is not None:
             entries = [_with(e, flip_flop=True) if e.version > reverts_to else e for e in entries]
-        significance = first_capture() if previous is None else assess(previous, article, changes)
+        significance = first_capture() if previous is None else assess(before, after, changes)
         if reverts_to is not None:
             reasons = (f"reverts to v{reverts_to}", *significance.reasons)
             significance = replace(significance, reasons=reasons)
@@ -90,7 +99,7 @@ def history(archive: Archive, object_id: str) -> list[LogEntry]:
             )
         )
         seen[fingerprint] = info.number
-        previous = article
+        previous, previous_reading = article, reading
     return entries
 
 

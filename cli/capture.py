@@ -129,14 +129,16 @@ def _report(outcome: Outcome, as_json: bool) -> int:
     result = outcome.result
     assert result is not None
     if as_json:
-        echo_json(
-            {
-                "url": result.url,
-                "status": result.status,
-                "version": result.version,
-                "captured_at": result.captured_at,
-            }
-        )
+        data: dict[str, object] = {
+            "url": result.url,
+            "status": result.status,
+            "version": result.version,
+            "captured_at": result.captured_at,
+        }
+        if result.note:
+            data["note"] = result.note
+        echo_json(data)
     else:
-        click.echo(f"{result.status:<9} v{result.version:<3} {result.captured_at}  {result.url}")
+        line = f"{result.status:<9} v{result.version:<3} {result.captured_at}  {result.url}"
+        click.echo(line + (f"  ({result.note})" if result.note else ""))
     return 0

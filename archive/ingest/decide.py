@@ -25,7 +25,7 @@ What differed without counting is kept as a note for the check (``Decision.seen`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from redline.archive.core.models import Article
@@ -86,7 +86,7 @@ class Decision:
         """What differed on the page without the article changing, in one line."""
         if self.changed or not self.seen:
             return None
-        return "the article did not change; differed: " + ", ".join(self.seen)
+        return "the page changed, the article did not: " + ", ".join(self.seen)
 
 
 def decide(old: Reading, new: Reading) -> Decision:
@@ -130,6 +130,8 @@ def decide(old: Reading, new: Reading) -> Decision:
     return Decision(tuple(changed), tuple(seen), why)
 
 
+#: Fields a reader does not see: recorded, never a version on their own.
+_UNSEEN_FIELDS = ("modified", "canonical_url", "language")
 _LABELS = {
     "title": "headline",
     "subtitle": "standfirst",
@@ -279,3 +281,49 @@ def _body(a: tuple[str, ...], b: tuple[str, ...], old: Reading, new: Reading) ->
     if folded_a != folded_b and sorted(folded_a) == sorted(folded_b):
         return "paragraphs moved"
     return ""
+
+
+def reconcile(
+    old: Reading, new: Reading, decision: Decision | None = None
+) -> tuple[Article, Article]:
+    """The two articles as they should be diffed and graded: a field that differs only
+    because the extractor read the two templates differently (``Decision.seen``) is
+    shown as it was, so a diff shows, and a grade weighs, only what the page changed.
+    A modified date, canonical URL or language found on one side only is taken as
+    unchanged."""
+    decision = decision or decide(old, new)
+    a, b = old.article, new.article
+
+    def pick(name: str, side: Article) -> str | None:
+        before, after = getattr(a, name), getattr(b, name)
+        if before == after or name in decision.changed:
+            return getattr(side, name)
+        if name in _UNSEEN_FIELDS and before and after:
+            return getattr(side, name)  # both given: each side says what it says
+        return before or after
+
+    fields = ("title", "subtitle", "byline", "published", "modified", "canonical_url", "language")
+    if all(pick(n, a) == getattr(a, n) and pick(n, b) == getattr(b, n) for n in fields):
+        return a, b
+    return (
+        replace(
+            a,
+            title=pick("title", a),
+            subtitle=pick("subtitle", a),
+            byline=pick("byline", a),
+            published=pick("published", a),
+            modified=pick("modified", a),
+            canonical_url=pick("canonical_url", a),
+            language=pick("language", a),
+        ),
+        replace(
+            b,
+            title=pick("title", b),
+            subtitle=pick("subtitle", b),
+            byline=pick("byline", b),
+            published=pick("published", b),
+            modified=pick("modified", b),
+            canonical_url=pick("canonical_url", b),
+            language=pick("language", b),
+        ),
+    )

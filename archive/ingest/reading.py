@@ -39,7 +39,10 @@ def read_page(capture: Capture, reader: Reader = analyse, *, captured: bool = Tr
 def read_version(
     archive: Archive, object_id: str, version: int, reader: Reader = analyse
 ) -> Reading:
-    """Version ``version`` of the article as the current extractor reads it."""
+    """Version ``version`` of the article as the current extractor reads it. The
+    version's stored article is read too: it is checked against its digest, and it is
+    what there is to compare with when the current extractor finds nothing."""
+    stored = archive.article(object_id, version)
     cached = archive.load_reading(object_id, version)
     if cached is not None and cached.get("extractor") == EXTRACTOR:
         try:
@@ -52,8 +55,8 @@ def read_version(
     except (ExtractionError, InputError):
         # The current extractor finds nothing where an earlier one found the article:
         # the stored article is all there is to compare with.
-        return Reading(archive.article(object_id, version))
+        return Reading(stored)
     if not page.article.paragraphs and not page.article.title:
-        return Reading(archive.article(object_id, version), page.text)
+        return Reading(stored, page.text)
     archive.save_reading(object_id, version, reading_data(page))
     return Reading(page.article, page.text)

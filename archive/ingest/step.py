@@ -25,7 +25,7 @@ from redline.archive.core.models import Article, Capture
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.quality import BLOCKED, GONE, SUSPECT, Refusal, drop_refusal
 from redline.archive.extract.reader import Reader, analyse
-from redline.archive.ingest.decide import Decision, Reading, decide
+from redline.archive.ingest.decide import Decision, Reading, decide, reconcile
 from redline.archive.ingest.reading import read_page, read_version, reading_data
 from redline.archive.ocfl.archive import Archive, RecordResult, StateRead, article_fingerprint
 from redline.archive.ocfl.state import ArticleState
@@ -49,9 +49,23 @@ class Ingested:
     #: How the capture compared with that head.
     decision: Decision | None = None
 
+    #: The capture as read (its article and its page's words).
+    reading: Reading | None = None
+    #: The head it was compared with, as read by the current extractor.
+    head: Reading | None = None
+
     @property
     def stored(self) -> bool:
         return self.result is not None
+
+    def graded_pair(self, archive: Archive) -> tuple[Article, Article]:
+        """The version before a changed one and the new one, as ``diff`` and the
+        grading compare them (``reconcile``)."""
+        assert self.result is not None and self.reading is not None
+        head = self.head
+        if head is None:
+            head = read_version(archive, self.result.url, self.result.version - 1)
+        return reconcile(head, self.reading, self.decision if self.head else None)
 
     @property
     def note(self) -> str | None:
@@ -128,6 +142,8 @@ def ingest(
         result=result,
         previous=previous,
         decision=decided[1] if decided is not None else None,
+        reading=new,
+        head=decided[0] if decided is not None else None,
     )
 
 

@@ -80,6 +80,8 @@ class RecordResult:
     status: RecordStatus
     version: int  # the version now current
     captured_at: str
+    #: For an unchanged capture: what differed on the page although the article did not.
+    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -204,10 +204,8 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
     result = done.result
     assert result is not None
     if result.status == "changed":
-        previous = done.previous
-        if previous is None:
-            previous = ctx.archive.article(target.object_id, result.version - 1)
-        significance = assess(previous, done.article, diff_articles(previous, done.article))
+        before, after = done.graded_pair(ctx.archive)
+        significance = assess(before, after, diff_articles(before, after))
         return Event(
             "changed",
             target.url,
