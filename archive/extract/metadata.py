@@ -198,19 +198,48 @@ def _agrees(a: str, b: str) -> bool:
     return len(wa & wb) / max(1, len(wa | wb)) >= 0.6
 
 
-def _visible_headlines(soup: BeautifulSoup, site_names: list[str]) -> list[str]:
+def _links_home(h1: Tag) -> bool:
+    """Whether an h1 is, or holds, a link to the site's front page (a logo)."""
+    for link in [*h1.find_all("a"), *([h1.find_parent("a")] if h1.find_parent("a") else [])]:
+        if not isinstance(link, Tag):
+            continue
+        href = str(link.get("href") or "").strip()
+        parts = urlsplit(href)
+        if parts.path in ("", "/", "/index.html") and not parts.query and href not in ("", "#"):
+            return True
+    return False
+
+
+def _site_part(text: str, raw_title: str) -> bool:
+    """Whether ``text`` is the site's part of the document title ("Blog name: Post")."""
+    letters = _letters(text)
+    for sep in _SEPARATORS:
+        if sep in raw_title:
+            head, _, tail = raw_title.partition(sep)
+            rest, _, last = raw_title.rpartition(sep)
+            for part, other in ((head, tail), (last, rest)):
+                if _letters(part) == letters and len(_letters(other)) > len(letters):
+                    return True
+    return False
+
+
+def _visible_headlines(soup: BeautifulSoup, site_names: list[str], raw_title: str) -> list[str]:
     """The page's h1 headings a reader sees as a headline: not a logo or a section
-    label (an h1 inside a link, the navigation, or naming the site)."""
+    label (an h1 inside a link, linking home, in the navigation, naming the site, or
+    the site's part of the document title)."""
     site = {_letters(s) for s in site_names}
     out = []
     for h1 in soup.find_all("h1"):
         if not isinstance(h1, Tag) or h1.find_parent(["a", "nav", "footer", "aside"]):
             continue
-        if h1.find_parent(style=re.compile(r"display\s*:\s*none", re.I)):
+        if h1.find_parent(style=re.compile(r"display\s*:\s*none", re.I)) or _links_home(h1):
             continue
         text = clean_text(h1.get_text(" "))
-        if text and _letters(text) and _letters(text) not in site and text not in out:
-            out.append(text)
+        if not text or not _letters(text) or _letters(text) in site or text in out:
+            continue
+        if raw_title and _site_part(text, raw_title):
+            continue
+        out.append(text)
     return out
 
 
@@ -231,7 +260,7 @@ def _title(
             references.append(value)
     if raw_title:
         references.append(raw_title)
-    h1s = _visible_headlines(soup, site_names)
+    h1s = _visible_headlines(soup, site_names, raw_title)
     for h1 in h1s:
         if any(_agrees(h1, _strip_site(ref, site_names, url)) for ref in references):
             return h1
@@ -596,26 +625,52 @@ def _is_dek(tag: Tag) -> bool:
     return False
 
 
-def _subtitle(soup: BeautifulSoup, title: str | None) -> str | None:
-    for tag in soup.find_all(["p", "h2", "div", "span"]):
+def _shown_description(soup: BeautifulSoup, description: str | None) -> str | None:
+    """The page's description when the page also shows it (a visible standfirst that
+    search engines are given too), as shown; None when it is not on the page."""
+    if not description or len(description.split()) < 5:
+        return None
+    wanted = _letters(description.rstrip(".…").removesuffix("..."))
+    for tag in soup.find_all(["p", "h2", "div", "span"], limit=4000):
         if not isinstance(tag, Tag) or tag.find(["p", "div", "ul", "ol", "h2", "h3"]):
             continue
-        if not _is_dek(tag):
+        if tag.find_parent(["nav", "aside", "footer", "li", "a", "head"]):
             continue
-        if tag.find_parent(["nav", "aside", "footer", "li", "a"]):
+        text = clean_text(tag.get_text(" "))
+        letters = _letters(text)
+        if letters and len(text) <= 600 and (letters == wanted or letters.startswith(wanted)):
+            return text
+    return None
+
+
+def _subtitle(soup: BeautifulSoup, title: str | None) -> str | None:
+    """The standfirst: the description the page shows under its headline, else the
+    first element marked as one (dek, standfirst, subtitle...) after the headline and
+    outside the page's navigation, rails and teasers."""
+    description = _meta(soup, "og:description", "description", "twitter:description")
+    shown = _shown_description(soup, description)
+    if shown and shown != title and not _PROMO.search(shown):
+        return shown
+    headline = None
+    for h1 in soup.find_all("h1"):
+        if isinstance(h1, Tag) and title and _letters(h1.get_text(" ")) == _letters(title):
+            headline = h1
+            break
+    after_headline = headline is None
+    for tag in soup.find_all(["h1", "p", "h2", "div", "span"]):
+        if not isinstance(tag, Tag):
+            continue
+        if tag is headline:
+            after_headline = True
+            continue
+        if not after_headline or tag.find(["p", "div", "ul", "ol", "h2", "h3"]):
+            continue
+        if not _is_dek(tag) or tag.find_parent(["nav", "aside", "footer", "li", "a"]):
             continue
         text = clean_text(tag.get_text(" "))
         if 20 <= len(text) <= 400 and text != title and len(text.split()) >= 5:
             if not _PROMO.search(text):
                 return text
-    description = _meta(soup, "og:description", "description", "twitter:description")
-    if description and len(description.split()) >= 5:
-        header = soup.find("header") or soup.find("h1")
-        scope = header.find_parent() if isinstance(header, Tag) else None
-        if isinstance(scope, Tag):
-            for tag in scope.find_all(["p", "h2"], limit=40):
-                if clean_text(tag.get_text(" ")) == description:
-                    return description
     return None
 
 
