@@ -297,6 +297,24 @@ def test_trickling_body_hits_the_overall_deadline(http_server: LocalHTTPServer) 
     assert time.monotonic() - started < 3
 
 
+DRIPPED = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: "
+    + b"x" * 200
+    + b"\r\n\r\n<html><body><p>late</p></body></html>"
+)
+
+
+def test_a_server_that_drips_its_headers_hits_the_deadline(
+    http_server: LocalHTTPServer,
+) -> None:
+    """Every byte arrives well within the read timeout, so only a deadline on the whole
+    fetch, status line and headers included, ends it."""
+    url = http_server.route("/drip", raw=DRIPPED, drip=0.2)
+    started = time.monotonic()
+    failing(url, url, "took longer than 2 s", timeout=1, deadline=2)
+    assert time.monotonic() - started < 3  # the deadline, plus a second at most
+
+
 def test_redirect_loop(http_server: LocalHTTPServer) -> None:
     http_server.route("/a", Route.redirect("/b"))
     http_server.route("/b", Route.redirect("/a"))

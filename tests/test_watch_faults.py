@@ -151,8 +151,13 @@ def test_403_is_blocked_and_stores_nothing(
         (Route(endless=True, trickle=0.01), ("--timeout", "0.3"), "took longer than"),
         (Route(gzip_bomb=50_000_000), ("--max-bytes", "1000000"), "over the"),
         (Route.redirect("/loop-b"), (), "redirect loop"),
+        (
+            Route(raw=b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 100 + b"\r\n\r\n", drip=0.1),
+            ("--timeout", "0.5"),
+            "took longer than 1.5 s",
+        ),
     ],
-    ids=["slow", "endless", "gzip-bomb", "redirect-loop"],
+    ids=["slow", "endless", "gzip-bomb", "redirect-loop", "dripped-headers"],
 )
 def test_a_page_that_misbehaves_is_an_error_and_the_run_goes_on(
     watch: Callable[..., Result],

@@ -64,6 +64,7 @@ from redline.archive.core.errors import (
 from redline.archive.core.models import Capture, Redirect
 from redline.archive.core.times import utc_now
 from redline.archive.core.urls import DEFAULT_PORTS, check_http_url, url_problem
+from redline.archive.fetch.deadline import deadline, watched_pool_manager
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -297,7 +298,7 @@ class Fetcher:
         self.user_agent = user_agent or DEFAULT_USER_AGENT
         self.max_redirects = int(max_redirects)
         self.accept_language = accept_language
-        self._pool = urllib3.PoolManager(
+        self._pool = watched_pool_manager(
             num_pools=64, maxsize=max(1, connections_per_host), retries=False
         )
 
@@ -328,15 +329,38 @@ class Fetcher:
         ``guard`` may refuse any URL of the chain, and ``peer_guard`` the address each
         connection reached (both raise ``GuardRefused``); with
         ``html_only=False`` any content type is accepted (robots.txt, feeds, sitemaps).
-        A final status outside 2xx raises ``HTTPStatusError``, which carries it.
+        A final status outside 2xx raises ``HTTPStatusError``, which carries it. The
+        whole fetch, redirects, headers and body included, ends by ``deadline``
+        seconds after it began, however slowly the server sends.
         """
+        deadline_at = time.monotonic() + self.deadline
+        with deadline(deadline_at) as watch:
+            try:
+                return self._fetch(url, headers, guard, peer_guard, html_only, deadline_at)
+            except FetchError as exc:
+                if watch.expired and not isinstance(exc, HTTPStatusError):
+                    raise _deadline_error(url.strip(), self.deadline) from None
+                raise
+            except (OSError, http.client.HTTPException, urllib3.exceptions.HTTPError):
+                if watch.expired:
+                    raise _deadline_error(url.strip(), self.deadline) from None
+                raise
+
+    def _fetch(
+        self,
+        url: str,
+        headers: Mapping[str, str] | None,
+        guard: UrlGuard | None,
+        peer_guard: UrlGuard | None,
+        html_only: bool,
+        deadline_at: float,
+    ) -> Capture:
         requested = url
         url = url.strip()
         problem = url_problem(url)
         if problem:
             raise FetchError(problem)
         extra = tuple(headers.items()) if headers else ()
-        deadline_at = time.monotonic() + self.deadline
         current = _defrag(url)
         cookies = _Cookies()
         seen: set[tuple[str, str | None]] = {(current, None)}

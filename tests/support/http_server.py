@@ -49,7 +49,8 @@ body that inflates to this many zero bytes, with Content-Encoding: gzip),
 Content-Length, body ends when the connection closes), ``endless`` (a chunked body of
 ``b"<p>more</p>"`` blocks that never ends, one block every ``trickle`` seconds, until
 the client hangs up), ``raw`` (bytes written to the socket as the whole response,
-for malformed replies), ``etag`` and ``last_modified`` (sent as ETag and Last-Modified;
+for malformed replies; with ``drip``, one byte of it every ``drip`` seconds, status line
+and headers included), ``etag`` and ``last_modified`` (sent as ETag and Last-Modified;
 a request whose If-None-Match or If-Modified-Since matches gets a 304 with no body).
 
 ``server.sequence(path, routes) -> str``
@@ -94,6 +95,7 @@ class Route:
     endless: bool = False
     trickle: float = 0.0
     raw: bytes | None = None
+    drip: float = 0.0
     etag: str | None = None
     last_modified: str | None = None
 
@@ -188,6 +190,18 @@ class _Handler(BaseHTTPRequestHandler):
             route = Route(status=304, content_type=None, headers=route.headers)
         stop = owner.stopping
         if route.delay and stop.wait(route.delay):
+            self.close_connection = True
+            return
+        if route.raw is not None and route.drip:
+            # The whole response, status line and headers too, one byte at a time.
+            try:
+                for index in range(len(route.raw)):
+                    self.wfile.write(route.raw[index : index + 1])
+                    self.wfile.flush()
+                    if stop.wait(route.drip):
+                        break
+            except OSError:
+                pass  # the client gave up
             self.close_connection = True
             return
         if route.raw is not None:
