@@ -34,7 +34,7 @@ from redline.archive.core.errors import (
 from redline.archive.core.times import iso, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
-from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
+from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, UrlGuard
 from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
@@ -112,26 +112,39 @@ def user_agent(contact: str | None) -> str:
 
 
 class RobotsCache:
-    """robots.txt of each host, fetched once a run by the first check that needs it."""
+    """robots.txt of each host, fetched once a run by the first check that needs it.
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    robots.txt is fetched through the same guards as the article it is asked for: for
+    an article found in a feed or sitemap, neither the file's URL, nor any redirect
+    hop, nor the address a connection reached may be private."""
+
+    def __init__(
+        self, fetcher: Fetcher, guard: UrlGuard | None = None, peer_guard: UrlGuard | None = None
+    ) -> None:
         self.fetcher = fetcher
-        self._policies: dict[str, RobotsPolicy] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
+        self.guard = guard
+        self.peer_guard = peer_guard
+        self._policies: dict[tuple[str, bool], RobotsPolicy] = {}
+        self._locks: dict[tuple[str, bool], threading.Lock] = {}
+        self._lock = threading.Lock()
 
-    def policy(self, url: str) -> RobotsPolicy:
-        key = robots_url(url)
-        with self._guard:
+    def policy(self, url: str, *, guarded: bool = False) -> RobotsPolicy:
+        key = (robots_url(url), guarded)
+        with self._lock:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._policies:
-                self._policies[key] = self._fetch(key)
+                self._policies[key] = self._fetch(*key)
             return self._policies[key]
 
-    def _fetch(self, url: str) -> RobotsPolicy:
+    def _fetch(self, url: str, guarded: bool) -> RobotsPolicy:
         try:
-            capture = self.fetcher.fetch(url, html_only=False)
+            capture = self.fetcher.fetch(
+                url,
+                html_only=False,
+                guard=self.guard if guarded else None,
+                peer_guard=self.peer_guard if guarded else None,
+            )
         except HTTPStatusError as exc:
             return policy_from_response(exc.status, None)
         except FetchError as exc:
@@ -313,7 +326,7 @@ def _check_all(
     workers = ProcessAnalyser() if len(targets) >= PROCESS_MIN_CHECKS else None
     if workers is not None and workers.workers > 1:
         ctx.analyse = workers
-    robots = RobotsCache(fetcher) if options.robots else None
+    robots = RobotsCache(fetcher, guard, ctx.peer_guard) if options.robots else None
     queue: HostQueue[Target] = HostQueue(per_host=options.per_host, delay=options.delay)
     for target in targets:
         queue.push(host_of(target.url), target)
@@ -340,7 +353,7 @@ def _check_all(
             )
             return refused, None
         if robots is not None:
-            policy = robots.policy(target.url)
+            policy = robots.policy(target.url, guarded=guard is not None and target.discovered)
             delay = policy.crawl_delay
             if policy.closed:  # robots.txt unreachable or failing: the site is down
                 return Event("error", target.url, version=head, reason=policy.note, at=at), delay

@@ -341,3 +341,35 @@ def test_a_run_can_be_named_for_its_report(
     assert again.exit_code == 2 and "already in the archive" in again.stderr
     bad = redline("watch", str(wl), "--run-id", "../escape", *FAST)
     assert bad.exit_code == 2 and "--run-id" in bad.stderr
+
+
+def test_robots_txt_goes_through_the_same_guard_as_the_article(
+    redline: Run,
+    room: Newsroom,
+    watchlist: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The test server plays a public host (its own address let through); its robots.txt
+    redirects to another loopback name. The redirect is refused before it is requested,
+    and the article, found in a feed, is an error, not fetched under a policy read from
+    a private address."""
+    import redline.archive.watching as watching
+
+    def public_except_server(url: str) -> str | None:
+        return None if "//127.0.0.1:" in url else private_address_problem(url)
+
+    def connected_except_server(address: str) -> str | None:
+        return None if address == "127.0.0.1" else connected_address_problem(address)
+
+    monkeypatch.setattr(watching, "private_address_problem", public_except_server)
+    monkeypatch.setattr(watching, "connected_address_problem", connected_except_server)
+    url = room.publish("flood")
+    inward = f"http://localhost:{room.server.port}/private-robots.txt"
+    room.server.route("/robots.txt", Route.redirect(inward))
+    result = redline("watch", str(watchlist(f"feed: {room.feed_url}")), *FAST)
+    assert result.exit_code == 0
+    (event,) = events(result)
+    assert event["url"] == url and event["event"] == "error"
+    assert "robots.txt could not be fetched (localhost names this machine)" in str(event["reason"])
+    paths = [r.path for r in room.server.requests]
+    assert "/private-robots.txt" not in paths and "/news/flood" not in paths
