@@ -14,6 +14,7 @@ from typing import Any
 
 from redline.archive.core import layout
 from redline.archive.core.errors import NotFound, RedlineError, UsageError
+from redline.archive.core.printable import printable
 from redline.archive.core.times import iso
 from redline.archive.core.urls import normalize_url
 from redline.archive.ocfl.archive import Archive
@@ -159,7 +160,7 @@ def _run_info(run_id: str, data: dict[str, Any]) -> RunInfo:
         finished=text("finished"),
         shard=text("shard"),
         checked=checked if isinstance(checked, int) else 0,
-        notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
+        notes=tuple(printable(str(n)) for n in notes) if isinstance(notes, list) else (),
     )
 
 

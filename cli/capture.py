@@ -19,6 +19,7 @@ from redline.archive.core.urls import check_http_url
 from redline.archive.fetch.client import Fetcher
 from redline.cli.options import (
     archive_option,
+    echo_error,
     echo_json,
     json_option,
     max_bytes_option,
@@ -124,7 +125,7 @@ def command(
 
 def _report(outcome: Outcome, as_json: bool) -> int:
     if outcome.error is not None:
-        click.echo(f"Error: {outcome.error.message}", err=True)
+        echo_error(outcome.error.message)
         return 1
     result = outcome.result
     assert result is not None

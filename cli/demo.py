@@ -8,7 +8,7 @@ from redline.archive.compare import compare
 from redline.archive.core.errors import ExitStatus
 from redline.archive.demo import already_captured, load_example, run_example
 from redline.archive.render.diff_text import render_text
-from redline.cli.options import archive_option, color_option, open_archive, use_color
+from redline.cli.options import archive_option, color_option, echo_error, open_archive, use_color
 
 
 @click.command("demo", short_help="Capture the bundled example article and show its silent edit.")
@@ -31,7 +31,7 @@ def command(archive_path: str, color: str) -> None:
         )
     for note, outcome in [] if held else run_example(archive, example):
         if outcome.error is not None:
-            click.echo(f"Error: {outcome.error.message}", err=True)
+            echo_error(outcome.error.message)
             raise click.exceptions.Exit(int(ExitStatus.ERROR))
         result = outcome.result
         assert result is not None

@@ -9,7 +9,7 @@ import click
 from redline.archive.capture import extract_file
 from redline.archive.core.errors import ExitStatus, RedlineError
 from redline.archive.extract.articletext import article_to_text
-from redline.cli.options import echo_json, json_option, max_bytes_option
+from redline.cli.options import echo_error, echo_json, json_option, max_bytes_option
 
 
 @click.command("extract")
@@ -26,7 +26,7 @@ def command(files: tuple[Path, ...], page_url: str | None, max_bytes: int, as_js
         try:
             article = extract_file(path, page_url, max_bytes=max_bytes)
         except RedlineError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            echo_error(exc.message)
             failed += 1
             continue
         if as_json:

@@ -10,6 +10,7 @@ import click
 
 from redline import __version__
 from redline.archive.core.errors import ExitStatus, RedlineError
+from redline.archive.core.printable import printable
 
 
 class ReportedError(click.ClickException):
@@ -35,7 +36,7 @@ class RedlineGroup(click.Group):
         except RedlineError as exc:
             if ctx.params.get("traceback"):
                 raise
-            raise ReportedError(exc.message, int(exc.exit_status)) from exc
+            raise ReportedError(printable(exc.message), int(exc.exit_status)) from exc
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
@@ -48,7 +49,7 @@ class RedlineGroup(click.Group):
             if ctx.params.get("traceback"):
                 raise
             raise ReportedError(
-                f"unexpected {type(exc).__name__}: {exc}; "
+                f"unexpected {type(exc).__name__}: {printable(str(exc))}; "
                 "rerun with --traceback and report the output",
                 int(ExitStatus.ERROR),
             ) from exc

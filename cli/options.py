@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from redline.archive.core.printable import printable
 from redline.archive.ocfl.archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +67,16 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")(
         func
     )
+
+
+def echo_error(message: str) -> None:
+    """One ``Error:`` line on stderr, safe to print whatever a server put in it."""
+    click.echo(f"Error: {printable(message)}", err=True)
+
+
+def echo_warning(message: str) -> None:
+    """One ``Warning:`` line on stderr, safe to print whatever a server put in it."""
+    click.echo(f"Warning: {printable(message)}", err=True)
 
 
 def echo_json(data: Any) -> None:

@@ -7,7 +7,7 @@ import click
 from redline.archive.core.errors import ExitStatus
 from redline.archive.core.wording import plural
 from redline.archive.ocfl.sync import SyncAction, sync_locations
-from redline.cli.options import echo_json, json_option
+from redline.cli.options import echo_error, echo_json, json_option
 
 
 @click.command("sync", short_help="Copy an archive to another folder or S3 prefix.")
@@ -40,7 +40,7 @@ def command(src: str, dst: str, dry_run: bool, endpoint_url: str | None, as_json
         src, dst, endpoint_url=endpoint_url or None, dry_run=dry_run, progress=show
     )
     for error in report.errors:
-        click.echo(f"Error: {error}", err=True)
+        echo_error(error)
     if as_json:
         echo_json(report.to_dict())
     click.echo(

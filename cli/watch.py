@@ -25,6 +25,7 @@ from redline.archive.watching import (
 from redline.cli.options import (
     archive_option,
     echo_json,
+    echo_warning,
     json_option,
     max_bytes_option,
     open_archive,
@@ -157,7 +158,7 @@ def command(
     )
     parsed = read_watchlist(watchlist)
     for problem in parsed.problems:
-        click.echo(f"Warning: {problem}", err=True)
+        echo_warning(problem)
     archive = open_archive(archive_path, create=True)
     show_progress = sys.stderr.isatty()
 
@@ -180,7 +181,7 @@ def command(
         click.echo("\r\033[K", nl=False, err=True)
     click.echo(summary.sentence(), err=True)
     for note in summary.notes[len(parsed.problems) :]:
-        click.echo(f"Warning: {note}", err=True)
+        echo_warning(note)
     statuses = [FAIL_ON[name] for name in fail_on if summary.counts[name]]
     if statuses:
         raise click.exceptions.Exit(int(max(statuses)))

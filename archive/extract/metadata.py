@@ -546,6 +546,13 @@ def _base_url(soup: BeautifulSoup, url: str | None) -> str | None:
     return url
 
 
+def _usable_url(url: str) -> str | None:
+    """A URL the page gives, or None when it holds what no URL may (spaces, controls)."""
+    if not url or any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in url):
+        return None
+    return url
+
+
 def _canonical(soup: BeautifulSoup, url: str | None) -> str | None:
     # Without the page's own URL, the og:url is the best base for a relative link.
     base = _base_url(soup, url or _meta(soup, "og:url"))
@@ -554,10 +561,10 @@ def _canonical(soup: BeautifulSoup, url: str | None) -> str | None:
         rels = rel if isinstance(rel, list) else str(rel).split()
         href = link.get("href")
         if "canonical" in [r.lower() for r in rels] and isinstance(href, str) and href.strip():
-            return urljoin(base or "", href.strip())
+            return _usable_url(urljoin(base or "", href.strip()))
     og = _meta(soup, "og:url")
     if og:
-        return urljoin(base or "", og)
+        return _usable_url(urljoin(base or "", og))
     return None
 
 

@@ -62,6 +62,7 @@ from redline.archive.core.errors import (
     one_line,
 )
 from redline.archive.core.models import Capture, Redirect
+from redline.archive.core.printable import printable
 from redline.archive.core.times import utc_now
 from redline.archive.core.urls import DEFAULT_PORTS, check_http_url, url_problem
 from redline.archive.fetch.deadline import deadline, watched_pool_manager
@@ -383,7 +384,9 @@ class Fetcher:
             cookies.update(host, received)
             status = response.status
             reason = response.reason or ""  # as received; may be empty
-            said = f"HTTP {status} {reason or _phrase(status)}".rstrip()
+            # The reason phrase is the server's to choose: kept as sent in the WARC,
+            # made printable wherever it is shown.
+            said = f"HTTP {status} {printable(reason) or _phrase(status)}".rstrip()
             if status not in REDIRECT_STATUSES:
                 break
             location = response.headers.get("Location", "").strip()

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from redline.archive.core.printable import printable
 from redline.archive.core.wording import plural
 from redline.archive.diff.model import Severity
 
@@ -58,6 +59,14 @@ class Event:
     location: str | None = None
     #: Why a check was skipped: NOT_DUE, ROBOTS or PRIVATE (not part of the JSON line).
     cause: str | None = None
+
+    def __post_init__(self) -> None:
+        # What a server sent (reason phrases, Locations, URLs in messages) is printed,
+        # logged and reported: it never carries a control character or escape code.
+        for name in ("url", "reason", "location"):
+            value = getattr(self, name)
+            if isinstance(value, str) and value != printable(value):
+                object.__setattr__(self, name, printable(value))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
