@@ -11,6 +11,7 @@ import click
 from redline import __version__
 from redline.archive.core.errors import ExitStatus, RedlineError
 from redline.archive.core.printable import printable
+from redline.archive.core.secrets import redact_text
 
 
 class ReportedError(click.ClickException):
@@ -36,7 +37,8 @@ class RedlineGroup(click.Group):
         except RedlineError as exc:
             if ctx.params.get("traceback"):
                 raise
-            raise ReportedError(printable(exc.message), int(exc.exit_status)) from exc
+            message = redact_text(printable(exc.message))
+            raise ReportedError(message, int(exc.exit_status)) from exc
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
@@ -49,7 +51,7 @@ class RedlineGroup(click.Group):
             if ctx.params.get("traceback"):
                 raise
             raise ReportedError(
-                f"unexpected {type(exc).__name__}: {printable(str(exc))}; "
+                f"unexpected {type(exc).__name__}: {redact_text(printable(str(exc)))}; "
                 "rerun with --traceback and report the output",
                 int(ExitStatus.ERROR),
             ) from exc

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from redline.archive.core.printable import printable
+from redline.archive.core.secrets import redact_text
 from redline.archive.ocfl.archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,12 +72,12 @@ def json_option(func: F) -> F:
 
 def echo_error(message: str) -> None:
     """One ``Error:`` line on stderr, safe to print whatever a server put in it."""
-    click.echo(f"Error: {printable(message)}", err=True)
+    click.echo(f"Error: {redact_text(printable(message))}", err=True)
 
 
 def echo_warning(message: str) -> None:
     """One ``Warning:`` line on stderr, safe to print whatever a server put in it."""
-    click.echo(f"Warning: {printable(message)}", err=True)
+    click.echo(f"Warning: {redact_text(printable(message))}", err=True)
 
 
 def echo_json(data: Any) -> None:

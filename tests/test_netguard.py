@@ -186,14 +186,18 @@ def test_percent_escaped_host_is_refused() -> None:
 
 
 def test_user_info_does_not_hide_the_host() -> None:
-    refused("http://news.example@127.0.0.1/", "127.0.0.1 is a loopback address")
-    refused("http://news.example:80@10.0.0.1/", "10.0.0.1 is a private address")
+    # A URL with a user name or password is refused whatever its host, unresolved.
+    for url in ("http://news.example@127.0.0.1/", "http://news.example:80@10.0.0.1/"):
+        problem = private_address_problem(url, no_dns)
+        assert problem is not None and "user name or password" in problem
 
 
 def test_backslash_read_differently_by_the_two_parsers_is_refused() -> None:
     # urllib.parse reads the host as news.example; urllib3, which connects, as 127.0.0.1.
     resolve = fake_dns({"news.example": ["93.184.216.34"]})
-    refused("http://127.0.0.1:80\\@news.example/", "127.0.0.1 is a loopback", resolve=resolve)
+    # urllib.parse sees a user name here, so the URL is refused before any resolving.
+    problem = private_address_problem("http://127.0.0.1:80\\@news.example/", resolve)
+    assert problem is not None and "user name or password" in problem
 
 
 # -- literal IPv6 ----------------------------------------------------------------------

@@ -68,7 +68,6 @@ def parsed(body: bytes, agent_token: str = "redline") -> RobotsPolicy:
         ("http://news.example:80/a", "http://news.example/robots.txt"),
         ("http://news.example:8080/a", "http://news.example:8080/robots.txt"),
         ("https://news.example:80/a", "https://news.example:80/robots.txt"),
-        ("https://user:secret@news.example/a", "https://news.example/robots.txt"),
         ("https://news.example./a", "https://news.example/robots.txt"),
         ("http://[2001:DB8::1]:8080/a", "http://[2001:db8::1]:8080/robots.txt"),
         ("http://127.0.0.1:8000", "http://127.0.0.1:8000/robots.txt"),

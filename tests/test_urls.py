@@ -21,7 +21,6 @@ from redline.archive.core.urls import check_http_url, is_tracking_param, normali
         ("https://example.com/Path/Case", "https://example.com/Path/Case"),
         ("  https://example.com/a  ", "https://example.com/a"),
         ("https://example.com./a", "https://example.com/a"),
-        ("https://user:secret@example.com/a", "https://example.com/a"),
         ("https://example.com/a?", "https://example.com/a"),
         ("https://example.com/a?b=2&a=1", "https://example.com/a?b=2&a=1"),
         (
@@ -105,3 +104,10 @@ def test_a_host_in_decomposed_unicode_is_the_same_article() -> None:
     assert normalize_url("https://bu\u0308cher.example/a") == normalize_url(
         "https://bücher.example/a"
     )
+
+
+def test_a_url_with_a_user_name_or_password_is_no_article_id() -> None:
+    with pytest.raises(UsageError) as refused:
+        normalize_url("https://user:secret@example.com/a")
+    assert "user name or password" in refused.value.message
+    assert "secret" not in refused.value.message

@@ -9,14 +9,16 @@ the archive's object id:
   both become ``https://bücher.example/``. Unicode ids stay readable, and decoding
   punycode is exact, whereas encoding Unicode with Python's IDNA 2003 codec would map
   some names (``ß`` to ``ss``) onto different domains;
-* user name and password are dropped (they never belong in an id);
+* a URL with a user name or password is refused (they are never sent nor stored);
 * the default port (80 for http, 443 for https) is dropped;
 * an empty path becomes ``/``; percent-escapes are upper-cased, escapes of unreserved
   characters are decoded, and characters that must be escaped (spaces, non-ASCII) are;
 * the fragment is dropped;
 * well-known tracking parameters (``utm_*``, ``fbclid``, ``gclid`` ... see
   ``TRACKING_PARAMS``) are removed; the other query parameters are kept, in order and
-  byte for byte; an empty query loses its ``?``.
+  byte for byte, except that the value of a credential-like parameter (``token``,
+  ``api_key``, ``sig``, ``X-Amz-*`` ... see ``secrets``) becomes ``REDACTED``; an empty
+  query loses its ``?``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import unicodedata
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from redline.archive.core.errors import UsageError
+from redline.archive.core.secrets import REDACTED, is_secret_param, redact
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -127,6 +130,11 @@ def url_problem(url: str) -> str | None:
         return f"{url!r} uses the {scheme}: scheme; redline only fetches http:// and https:// URLs"
     if not parts.hostname:
         return f"{url!r} has no host name; give the full address, e.g. https://example.com/a"
+    if "@" in parts.netloc:
+        return (
+            f"{redact(url)!r} was given with a user name or password, which redline never "
+            "sends nor stores; give the URL without it"
+        )
     return None
 
 
@@ -185,6 +193,8 @@ def _normalize_query(query: str) -> str:
         name = unquote(piece.split("=", 1)[0].replace("+", " "))
         if is_tracking_param(name):
             continue
+        if is_secret_param(name):
+            piece = f"{piece.split('=', 1)[0]}={REDACTED}"
         kept.append(_normalize_escapes(piece, _QUERY_SAFE))
     return "&".join(kept)
 

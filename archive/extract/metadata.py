@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from redline.archive.core.secrets import redact
 from redline.archive.extract.normalize import clean_text
 
 ARTICLE_TYPES = {
@@ -210,23 +211,9 @@ def _links_home(h1: Tag) -> bool:
     return False
 
 
-def _site_part(text: str, raw_title: str) -> bool:
-    """Whether ``text`` is the site's part of the document title ("Blog name: Post")."""
-    letters = _letters(text)
-    for sep in _SEPARATORS:
-        if sep in raw_title:
-            head, _, tail = raw_title.partition(sep)
-            rest, _, last = raw_title.rpartition(sep)
-            for part, other in ((head, tail), (last, rest)):
-                if _letters(part) == letters and len(_letters(other)) > len(letters):
-                    return True
-    return False
-
-
-def _visible_headlines(soup: BeautifulSoup, site_names: list[str], raw_title: str) -> list[str]:
+def _visible_headlines(soup: BeautifulSoup, site_names: list[str]) -> list[str]:
     """The page's h1 headings a reader sees as a headline: not a logo or a section
-    label (an h1 inside a link, linking home, in the navigation, naming the site, or
-    the site's part of the document title)."""
+    label (an h1 inside a link, linking home, in the navigation, or naming the site)."""
     site = {_letters(s) for s in site_names}
     out = []
     for h1 in soup.find_all("h1"):
@@ -236,8 +223,6 @@ def _visible_headlines(soup: BeautifulSoup, site_names: list[str], raw_title: st
             continue
         text = clean_text(h1.get_text(" "))
         if not text or not _letters(text) or _letters(text) in site or text in out:
-            continue
-        if raw_title and _site_part(text, raw_title):
             continue
         out.append(text)
     return out
@@ -260,7 +245,7 @@ def _title(
             references.append(value)
     if raw_title:
         references.append(raw_title)
-    h1s = _visible_headlines(soup, site_names, raw_title)
+    h1s = _visible_headlines(soup, site_names)
     for h1 in h1s:
         if any(_agrees(h1, _strip_site(ref, site_names, url)) for ref in references):
             return h1
@@ -550,7 +535,7 @@ def _usable_url(url: str) -> str | None:
     """A URL the page gives, or None when it holds what no URL may (spaces, controls)."""
     if not url or any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in url):
         return None
-    return url
+    return redact(url)
 
 
 def _canonical(soup: BeautifulSoup, url: str | None) -> str | None:

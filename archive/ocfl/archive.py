@@ -28,6 +28,7 @@ from redline.archive.core.errors import (
     UsageError,
 )
 from redline.archive.core.models import Article, Capture
+from redline.archive.core.secrets import redact_capture
 from redline.archive.core.times import iso
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.articletext import article_to_text
@@ -425,6 +426,9 @@ class Archive:
         (asked only when the two differ at all, and again under the object's lock if
         the head moved meanwhile). ``reading`` is kept beside a new version as its
         reading by the current extractor (``save_reading``)."""
+        # Nothing secret in a URL is ever kept: the archive holds the exchange with its
+        # URLs' passwords and credential-like query values redacted.
+        capture = redact_capture(capture)
         object_id = normalize_url(capture.requested_url)
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)

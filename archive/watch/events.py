@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from redline.archive.core.printable import printable
+from redline.archive.core.secrets import redact_text
 from redline.archive.core.wording import plural
 from redline.archive.diff.model import Severity
 
@@ -63,10 +64,13 @@ class Event:
     def __post_init__(self) -> None:
         # What a server sent (reason phrases, Locations, URLs in messages) is printed,
         # logged and reported: it never carries a control character or escape code.
+        # Nor a secret a URL holds (a token, a signature).
         for name in ("url", "reason", "location"):
             value = getattr(self, name)
-            if isinstance(value, str) and value != printable(value):
-                object.__setattr__(self, name, printable(value))
+            if isinstance(value, str):
+                safe = redact_text(printable(value))
+                if safe != value:
+                    object.__setattr__(self, name, safe)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -88,7 +88,7 @@ class RobotsPolicy:
 def robots_url(url: str) -> str:
     """The address of the robots.txt file that governs ``url``: scheme://host[:port]/robots.txt.
 
-    Scheme and host are lower-cased, user name and password dropped, and the port kept
+    Scheme and host are lower-cased, and the port kept
     only when it is not the scheme's default. Raises ``UsageError`` for anything that
     is not an absolute http(s) URL.
     """
