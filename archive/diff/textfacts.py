@@ -262,6 +262,73 @@ def quotes(text: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None) for m in _QUOTE.finditer(text)]
 
 
+# -- sentences ---------------------------------------------------------------------------
+
+_ENDS = ".!?\u2026"
+_CLOSING = "\"'\u201d\u2019\u00bb)]"
+_SENTENCE_OPENERS = "\"'\u201c\u2018\u00ab(["
+# A full stop after an initial or inside an abbreviation ("J. K.", "U.S.") ends nothing.
+_INITIAL = re.compile(r"(?:^|[\s.(])[^\W\d_]\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` in order, each stripped of the space around it.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (and the closing quotes or brackets
+    right after it) followed by space and a capital, a digit or an opening quote, or at
+    a line break. A full stop after a title ("Mr.", "Gov.") or an initial does not end
+    one, and neither does anything inside a quotation, so a quotation is never cut.
+    """
+    found: list[str] = []
+    start = depth = 0
+    straight = False
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            found.append(text[start:i])
+            start = i + 1
+        elif char in "\u201c\u00ab":
+            depth += 1
+        elif char in "\u201d\u00bb":
+            depth = max(0, depth - 1)
+        elif char == '"':
+            straight = not straight
+        elif char in _ENDS:
+            end = i + 1
+            while end < n and text[end] in _ENDS:
+                end += 1
+            while end < n and text[end] in _CLOSING:
+                if text[end] in "\u201d\u00bb":
+                    depth = max(0, depth - 1)
+                elif text[end] == '"':
+                    straight = not straight
+                end += 1
+            after = end
+            while after < n and text[after] in " \t\u00a0":
+                after += 1
+            head = text[max(0, i - 6) : i + 1]
+            if (
+                after > end
+                and after < n
+                and (
+                    text[after].isupper()
+                    or text[after].isdigit()
+                    or text[after] in _SENTENCE_OPENERS
+                )
+                and depth == 0
+                and not straight
+                and not (char == "." and (_TITLES.search(head) or _INITIAL.search(head)))
+            ):
+                found.append(text[start:end])
+                start = after
+            i = end
+            continue
+        i += 1
+    found.append(text[start:])
+    return [sentence.strip() for sentence in found if sentence.strip()]
+
+
 # -- form --------------------------------------------------------------------------------
 
 _TYPOGRAPHY = str.maketrans(
