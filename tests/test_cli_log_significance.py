@@ -32,7 +32,10 @@ def test_log_json_grades_every_version(redline: Run, captured: dict) -> None:
 
     assert silent["severity"] == "major" and silent["stealth"] is True
     assert "number changed: 12 → 9" in silent["reasons"]
-    assert "quote changed" in silent["reasons"]
+    assert (
+        "quote changed: “The city was not prepared for a flood…” → “This was a flood of "
+        "historic size,”" in silent["reasons"]
+    )
     assert "lede changed" in silent["reasons"]
     assert any(r.startswith("paragraph added: City officials") for r in silent["reasons"])
     assert silent["signals"] == {

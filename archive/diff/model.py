@@ -5,6 +5,7 @@ Every output format renders a ``DiffReport``; none of them diffs anything itself
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -162,6 +163,21 @@ def _field_text(article: Article, name: str) -> str:
     return value or ""
 
 
+def _body_counts(flat: Sequence[DiffOp], paragraphs: Sequence[ParagraphOp]) -> tuple[int, int]:
+    """Words inserted and deleted in the body.
+
+    A moved paragraph is neither: when paragraphs moved, the words are counted in the
+    aligned paragraphs (a moved one counts only the edits inside it); otherwise in the
+    flat diff, where a split or merged paragraph changes no word.
+    """
+    if not any(p.op == ">" for p in paragraphs):
+        return inserted_words(flat), deleted_words(flat)
+    return (
+        sum(inserted_words(p.ops) for p in paragraphs),
+        sum(deleted_words(p.ops) for p in paragraphs),
+    )
+
+
 def diff_articles(old: Article, new: Article) -> ArticleDiff:
     """Diff two versions of an article, field by field (a missing field counts as "").
 
@@ -178,9 +194,10 @@ def diff_articles(old: Article, new: Article) -> ArticleDiff:
         for name in DIFF_FIELDS
     }
     # Corrections are also body paragraphs: count their words once, in the body.
-    counted = [field for name, field in ops.items() if name != "corrections"]
-    inserted = sum(inserted_words(field) for field in counted)
-    deleted = sum(deleted_words(field) for field in counted)
+    counted = [field for name, field in ops.items() if name not in ("corrections", "body")]
+    body_inserted, body_deleted = _body_counts(body, paragraphs)
+    inserted = body_inserted + sum(inserted_words(field) for field in counted)
+    deleted = body_deleted + sum(deleted_words(field) for field in counted)
     changed = any(is_changed(field) for field in ops.values())
     return ArticleDiff(
         **ops,

@@ -8,18 +8,21 @@
   a figure written another way ("5%" → "five percent") or spelling (a word replaced
   by one at most two letters apart, four letters or longer, no digits); a changed
   canonical URL or language.
-- **moderate**: rewording that keeps the facts, a paragraph moved, the subtitle
-  reworded.
+- **moderate**: rewording that keeps the facts, a sentence without a fact added or
+  removed, a paragraph moved, the subtitle reworded.
 - **major**: a changed headline or lede (first paragraph); a number changed, removed or
   added (figures compare by value: 10,000 → 12,000 is major, "12 million" →
   "12,000,000" is not a change); a date, time, name or quotation changed, removed or
   added; a negation or an attribution ("said", "according to", ...) added, removed or
-  changed; a paragraph added or removed; a byline change; a correction or editor's note
-  added, removed or changed; the published date changed.
+  changed; a sentence holding one of these added or removed; a paragraph added or
+  removed; a byline change; a correction or editor's note added, removed or changed;
+  the published date changed.
 
 Names are capitalised words that do not start a sentence (a heuristic, not checked in
-headlines, which are often title case). Facts are compared over a whole paragraph, so
-moving words within a sentence is rewording, not a removed and an added fact.
+headlines, which are often title case). The sentences of an edited paragraph are paired
+first ("sentence removed: …" for one left over); facts are compared over the paired
+sentences, so moving words within a sentence is rewording, not a removed and an added
+fact.
 
 A change is a **stealth** edit when it is moderate or major and the page did not admit
 it: its modified date did not change (a missing date admits nothing) and no correction

@@ -10,6 +10,7 @@ otherwise.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from redline.archive.diff.textfacts import (
     numbers_and_dates,
     plain,
     quotes,
+    sentences,
     typographic,
     words,
 )
@@ -34,25 +36,133 @@ NONE, MINOR, MODERATE, MAJOR = range(4)
 Reason = tuple[int, str]
 
 SNIPPET = 60
+#: Each side of a changed quotation is cut to about this many characters.
+QUOTE_SNIPPET = 40
 
 
-def snippet(text: str) -> str:
-    """``text`` cut to about SNIPPET characters, for a reason."""
-    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"
+def snippet(text: str, limit: int = SNIPPET) -> str:
+    """``text`` cut to about ``limit`` characters, after a word, for a reason."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def compare_text(old: str, new: str, ops: Ops, *, with_names: bool = True) -> list[Reason]:
     """Reasons for the change from ``old`` to ``new`` (``ops`` their word diff).
 
-    Facts (numbers, dates, names, quotes, negations, attributions) are compared over
-    the whole text; when none changed, each changed stretch is graded on its own.
+    The sentences of the two texts are paired first: a sentence with no counterpart was
+    removed or added ("sentence removed: …"), major when it holds a fact, moderate
+    otherwise. Facts (numbers, dates, names, quotes, negations, attributions) are then
+    compared over the paired sentences; when none changed, each changed stretch is
+    graded on its own.
     """
-    reasons = list(_facts(old, new, with_names))
-    if reasons:
+    pairs, removed, added = align_sentences(sentences(old), sentences(new))
+    reasons: list[Reason] = [
+        (_sentence_grade(text, with_names), f"sentence removed: {snippet(text)}")
+        for text in removed
+    ]
+    reasons += [
+        (_sentence_grade(text, with_names), f"sentence added: {snippet(text)}") for text in added
+    ]
+    kept_old = " ".join(o for o, _ in pairs)
+    kept_new = " ".join(n for _, n in pairs)
+    facts = list(_facts(kept_old, kept_new, with_names))
+    if facts or removed or added:
+        reasons += facts
+        if not facts:
+            for before, after in pairs:
+                if before != after:
+                    reasons += [
+                        _grade_region(b, a) for b, a in _regions(tuple(diff_words(before, after)))
+                    ]
         return reasons
-    for before, after in _regions(ops):
-        reasons.append(_grade_region(before, after))
-    return reasons
+    return [_grade_region(before, after) for before, after in _regions(ops)]
+
+
+def _sentence_grade(text: str, with_names: bool) -> int:
+    """Major for a sentence that holds a fact, moderate for one that does not."""
+    numbers, dates = numbers_and_dates(text)
+    holds_fact = (
+        numbers
+        or dates
+        or (with_names and names(text))
+        or quotes(text)
+        or negations(text)
+        or attributions(text)
+    )
+    return MAJOR if holds_fact else MODERATE
+
+
+#: Two sentences pair when the Dice coefficient of their word sets is at least this...
+_SENTENCE_SIMILARITY = 0.5
+#: ... or when this share of the shorter one's words (four or more) is in the other.
+_SENTENCE_CONTAINED = 0.75
+#: Beyond this many candidate pairs, a sentence is only compared with those within
+#: _WINDOW places of its own place (relative to the lengths of the texts).
+_ALL_PAIRS = 2_500
+_WINDOW = 25
+
+
+def align_sentences(
+    old: list[str], new: list[str]
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Pair the sentences of two versions of a text.
+
+    Identical sentences pair first, then similar ones (most similar first); when each
+    text is one sentence the two always pair. Returns (the pairs in the old order, the
+    old sentences left over, the new ones left over).
+    """
+    pair_of_old: dict[int, int] = {}
+    free_new = list(range(len(new)))
+    by_text: dict[str, list[int]] = {}
+    for j in reversed(free_new):
+        by_text.setdefault(new[j], []).append(j)
+    for i, text in enumerate(old):
+        stack = by_text.get(text)
+        if stack:
+            pair_of_old[i] = stack.pop()
+    taken = set(pair_of_old.values())
+    free_old = [i for i in range(len(old)) if i not in pair_of_old]
+    free_new = [j for j in free_new if j not in taken]
+    if len(old) == len(new) == 1 and free_old:
+        pair_of_old[0] = 0
+    elif free_old and free_new:
+        old_words = {i: {w.lower() for w in words(old[i])} for i in free_old}
+        new_words = {j: {w.lower() for w in words(new[j])} for j in free_new}
+        scored: list[tuple[float, int, int, int]] = []
+        near = len(free_old) * len(free_new) > _ALL_PAIRS
+        for i in free_old:
+            candidates = free_new
+            if near:
+                at = i * len(new) // len(old)
+                lo, hi = bisect_left(free_new, at - _WINDOW), bisect_right(free_new, at + _WINDOW)
+                candidates = free_new[lo:hi]
+            for j in candidates:
+                a, b = old_words[i], new_words[j]
+                if not a or not b:
+                    continue
+                shared = len(a & b)
+                dice = 2 * shared / (len(a) + len(b))
+                smaller = min(len(a), len(b))
+                if dice >= _SENTENCE_SIMILARITY or (
+                    smaller >= 4 and shared / smaller >= _SENTENCE_CONTAINED
+                ):
+                    scored.append((-dice, abs(i - j), i, j))
+        scored.sort()
+        for _, _, i, j in scored:
+            if i not in pair_of_old and j not in taken:
+                pair_of_old[i] = j
+                taken.add(j)
+    pairs = [(old[i], new[pair_of_old[i]]) for i in sorted(pair_of_old)]
+    removed = [old[i] for i in range(len(old)) if i not in pair_of_old]
+    paired_new = set(pair_of_old.values())
+    added = [new[j] for j in range(len(new)) if j not in paired_new]
+    return pairs, removed, added
 
 
 def _regions(ops: Ops) -> Iterator[tuple[str, str]]:
@@ -102,9 +212,9 @@ def _facts(old: str, new: str, with_names: bool) -> Iterator[Reason]:
     yield from _fact_changes("date", old_dates, new_dates)
     if with_names:
         yield from _name_changes(old, new)
+    yield from _quote_changes(quotes(old), quotes(new))
     yield from _counter_changes("negation", negations(old), negations(new))
     yield from _counter_changes("attribution", attributions(old), attributions(new))
-    yield from _quote_changes(quotes(old), quotes(new))
 
 
 def _pairs(kind: str, gone: list[str], came: list[str]) -> Iterator[Reason]:
@@ -156,7 +266,8 @@ def _quote_changes(old: list[str], new: list[str]) -> Iterator[Reason]:
         if k < len(gone) and k < len(came):
             grade = [_grade_region(b, a) for b, a in _regions(tuple(diff_words(gone[k], came[k])))]
             if any(s >= MODERATE for s, _ in grade):
-                yield MAJOR, "quote changed"
+                was, now = snippet(gone[k], QUOTE_SNIPPET), snippet(came[k], QUOTE_SNIPPET)
+                yield MAJOR, f"quote changed: “{was}” → “{now}”"
         elif k < len(gone):
             yield MAJOR, f"quote removed: “{snippet(gone[k])}”"
         else:

@@ -11,6 +11,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from fractions import Fraction
+
+from redline.archive.diff.numbers import NUMBER, ascii_digits, figure_key, read_number, value_key
 
 # -- numbers ---------------------------------------------------------------------------
 
@@ -31,13 +34,26 @@ MONTHS = frozenset(
     "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
 WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
-_DAY_WORDS = frozenset(
-    "today yesterday tomorrow tonight morning afternoon evening night overnight midnight "
-    "noon midday dawn dusk weekend".split()
+#: Words that name a day on their own.
+_RELATIVE_DAYS = frozenset("today yesterday tomorrow tonight".split())
+#: Parts of a day: a date only next to a day ("Saturday morning", "last night"), never
+#: on their own ("a night of terror").
+_DAY_PARTS = frozenset(
+    "morning afternoon evening night overnight midnight noon midday dawn dusk weekend".split()
 )
-_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b", re.I)
-# A digit run (with the separators inside a number) or a word.
-_SCAN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*|%")
+_DAY_PART_ANCHORS = frozenset("this last next".split())
+#: The points of a day that are a time after a preposition: "at noon", "by midnight".
+_CLOCK_WORDS = frozenset("noon midnight midday".split())
+_CLOCK_ANCHORS = frozenset("at by until till before after since from around past".split())
+_TIME = re.compile(
+    r"\b\d{1,2}(?::\d{2}){0,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.I
+)
+# Dates written in figures: 12.03.2024, 3/14/2026, 2026-03-14.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.,/\-])(?:\d{1,2}([./\-])\d{1,2}\1\d{4}|\d{4}-\d{1,2}-\d{1,2})(?![.,/\-]?\d)"
+)
+# A figure, a word, or a percent sign.
+_SCAN = re.compile(rf"(?P<number>{NUMBER.pattern})|[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*|%")
 
 
 @dataclass(frozen=True)
@@ -48,75 +64,114 @@ class Fact:
     key: str
 
 
-def _digits_value(token: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", token):
-        token = token.replace(",", "")
-    return float(token.replace(",", "."))
-
-
-def _word_value(word: str) -> float | None:
+def _word_value(word: str) -> Fraction | None:
     lower = word.lower()
     if lower in _UNITS:
-        return float(_UNITS[lower])
+        return Fraction(_UNITS[lower])
     parts = re.split(r"[-\u2010\u2011]", lower)
     if len(parts) == 2 and all(p in _UNITS for p in parts):
-        return float(_UNITS[parts[0]] + _UNITS[parts[1]])
+        return Fraction(_UNITS[parts[0]] + _UNITS[parts[1]])
     return None
 
 
-def _key(value: float, percent: bool) -> str:
-    text = repr(value)
-    text = text[:-2] if text.endswith(".0") else text
-    return text + ("%" if percent else "")
+def _is_currency(char: str) -> bool:
+    return len(char) == 1 and unicodedata.category(char) == "Sc"
+
+
+def _marks(text: str, start: int, end: int) -> tuple[int, int, str, str]:
+    """The figure at ``text[start:end]`` widened to its currency sign (before or after
+    it: "$5", "5 €") and a minus sign before it: (start, end, sign, currency)."""
+    currency = ""
+    if start and _is_currency(text[start - 1]):
+        currency, start = text[start - 1], start - 1
+    elif start > 1 and text[start - 1] == " " and _is_currency(text[start - 2]):
+        currency, start = text[start - 2], start - 2
+    elif end < len(text) and _is_currency(text[end]):
+        currency, end = text[end], end + 1
+    elif end + 1 < len(text) and text[end] in " \u00a0" and _is_currency(text[end + 1]):
+        currency, end = text[end + 1], end + 2
+    sign = ""
+    if start and text[start - 1] in "-\u2212" and (start == 1 or text[start - 2] in " \t\n(["):
+        sign, start = "-", start - 1
+    return start, end, sign, currency
 
 
 def numbers_and_dates(text: str) -> tuple[list[Fact], list[Fact]]:
-    """The figures in ``text`` (``"10,000"``, ``"1.5 million"``, ``"nine"``, ``"12%"``)
-    and its dates and times (month and day names, ``"3 p.m."``, ``"morning"``; a figure
-    next to a month name is a date).
+    """The figures in ``text`` (``"10,000"``, ``"1.5 million"``, ``"nine"``, ``"12%"``,
+    ``"$1,234.56"``, ``"2.1.3"``) and its dates and times (month and day names,
+    ``"3 p.m."``, ``"12.03.2024"``, ``"Saturday morning"``; a figure next to a month
+    name is a date).
 
-    Figures compare by value: "12,000,000" and "12 million" have the same key.
+    Figures compare by value (see ``numbers``): "12,000,000" and "12 million" have the
+    same key, and so do "1.234,5" and "1,234.5"; a currency sign and a minus sign are
+    part of the key. A figure that is not one number ("2.1.3", "192.168.0.1", "3-2")
+    compares as its text. Never raises.
     """
     dates = [Fact(m.group(), m.group().lower().replace(" ", "")) for m in _TIME.finditer(text)]
     rest = _TIME.sub(" ", text)
-    tokens = [(m.group(), m.start(), m.end()) for m in _SCAN.finditer(rest)]
+    dates += [Fact(m.group(), ascii_digits(m.group())) for m in _NUMERIC_DATE.finditer(rest)]
+    rest = _NUMERIC_DATE.sub(" ", rest)
+    tokens = [
+        (m.group(), m.start(), m.end(), bool(m.group("number"))) for m in _SCAN.finditer(rest)
+    ]
     numbers: list[Fact] = []
     i = 0
     while i < len(tokens):
-        word, start, end = tokens[i]
-        if word in MONTHS or word in WEEKDAYS or word.lower() in _DAY_WORDS:
+        word, start, end, is_figure = tokens[i]
+        before = tokens[i - 1][0] if i else ""
+        if word in MONTHS or word in WEEKDAYS or word.lower() in _RELATIVE_DAYS:
             dates.append(Fact(word, word.lower().rstrip(".")))
             i += 1
             continue
-        value = _digits_value(word) if word[0].isdigit() else _word_value(word)
-        if value is None and word.lower() not in _SCALES:
+        if word.lower() in _DAY_PARTS:
+            anchor = before.lower()
+            if (
+                before in WEEKDAYS
+                or before in MONTHS
+                or anchor in _RELATIVE_DAYS
+                or anchor in _DAY_PART_ANCHORS
+                or (word.lower() in _CLOCK_WORDS and anchor in _CLOCK_ANCHORS)
+            ):
+                dates.append(Fact(word, word.lower()))
             i += 1
             continue
-        total, current = 0.0, value if value is not None else 1.0
+        value = read_number(word) if is_figure else _word_value(word)
         j = i + 1
-        while j < len(tokens):
-            nxt = tokens[j][0].lower()
-            if nxt in _SCALES:
-                scale = _SCALES[nxt]
-                if scale == 100:
-                    current *= scale
+        if is_figure and value is None:
+            start, end, sign, currency = _marks(rest, start, end)
+            key = sign + currency + figure_key(word)
+            fact = Fact(rest[start:end], key)
+        else:
+            if value is None and word.lower() not in _SCALES:
+                i += 1
+                continue
+            total, current = Fraction(0), value if value is not None else Fraction(1)
+            while j < len(tokens):
+                nxt = tokens[j][0].lower()
+                if nxt in _SCALES:
+                    scale = _SCALES[nxt]
+                    if scale == 100:
+                        current *= scale
+                    else:
+                        total, current = total + current * scale, Fraction(0)
+                elif not is_figure and (v := _word_value(nxt)) is not None:
+                    current += v
+                elif (
+                    nxt == "and"
+                    and j + 1 < len(tokens)
+                    and _word_value(tokens[j + 1][0]) is not None
+                ):
+                    pass
                 else:
-                    total, current = total + current * scale, 0.0
-            elif (v := _word_value(nxt)) is not None and not tokens[i][0][0].isdigit():
-                current += v
-            elif nxt == "and" and j + 1 < len(tokens) and _word_value(tokens[j + 1][0]):
-                pass
-            else:
-                break
-            end = tokens[j][2]
-            j += 1
-        percent = False
-        after = rest[end : end + 9].lower().lstrip()
-        for mark in _PERCENT:
-            if after.startswith(mark):
-                percent = True
-        fact = Fact(rest[start:end], _key(total + current, percent))
-        before = tokens[i - 1][0] if i else ""
+                    break
+                end = tokens[j][2]
+                j += 1
+            after = rest[end : end + 9].lower().lstrip()
+            percent = any(after.startswith(mark) for mark in _PERCENT)
+            start, end, sign, currency = _marks(rest, start, end)
+            value = total + current
+            key = currency + value_key(-value if sign else value) + ("%" if percent else "")
+            fact = Fact(rest[start:end], key)
         after_word = tokens[j][0] if j < len(tokens) else ""
         if before in MONTHS or after_word in MONTHS:
             dates.append(fact)
@@ -205,6 +260,73 @@ _QUOTE = re.compile(r"“([^”“]*)”|\"([^\"]*)\"|«([^»]*)»")
 def quotes(text: str) -> list[str]:
     """The text inside each pair of double quotation marks, in order."""
     return [next(g for g in m.groups() if g is not None) for m in _QUOTE.finditer(text)]
+
+
+# -- sentences ---------------------------------------------------------------------------
+
+_ENDS = ".!?\u2026"
+_CLOSING = "\"'\u201d\u2019\u00bb)]"
+_SENTENCE_OPENERS = "\"'\u201c\u2018\u00ab(["
+# A full stop after an initial or inside an abbreviation ("J. K.", "U.S.") ends nothing.
+_INITIAL = re.compile(r"(?:^|[\s.(])[^\W\d_]\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` in order, each stripped of the space around it.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (and the closing quotes or brackets
+    right after it) followed by space and a capital, a digit or an opening quote, or at
+    a line break. A full stop after a title ("Mr.", "Gov.") or an initial does not end
+    one, and neither does anything inside a quotation, so a quotation is never cut.
+    """
+    found: list[str] = []
+    start = depth = 0
+    straight = False
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            found.append(text[start:i])
+            start = i + 1
+        elif char in "\u201c\u00ab":
+            depth += 1
+        elif char in "\u201d\u00bb":
+            depth = max(0, depth - 1)
+        elif char == '"':
+            straight = not straight
+        elif char in _ENDS:
+            end = i + 1
+            while end < n and text[end] in _ENDS:
+                end += 1
+            while end < n and text[end] in _CLOSING:
+                if text[end] in "\u201d\u00bb":
+                    depth = max(0, depth - 1)
+                elif text[end] == '"':
+                    straight = not straight
+                end += 1
+            after = end
+            while after < n and text[after] in " \t\u00a0":
+                after += 1
+            head = text[max(0, i - 6) : i + 1]
+            if (
+                after > end
+                and after < n
+                and (
+                    text[after].isupper()
+                    or text[after].isdigit()
+                    or text[after] in _SENTENCE_OPENERS
+                )
+                and depth == 0
+                and not straight
+                and not (char == "." and (_TITLES.search(head) or _INITIAL.search(head)))
+            ):
+                found.append(text[start:end])
+                start = after
+            i = end
+            continue
+        i += 1
+    found.append(text[start:])
+    return [sentence.strip() for sentence in found if sentence.strip()]
 
 
 # -- form --------------------------------------------------------------------------------

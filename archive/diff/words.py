@@ -315,14 +315,15 @@ class Codec:
         return self._decode[code]
 
 
-def _exact_counts(a: str, b: str) -> list[tuple[int, int]]:
-    """One exact diff-match-patch run (``Diff_Timeout = 0``) as (op, length) pairs."""
+def _exact_counts(a: str, b: str, timeout: float = 0.0) -> list[tuple[int, int]]:
+    """One diff-match-patch run as (op, length) pairs: exact with no ``timeout``,
+    otherwise the best found within ``timeout`` seconds."""
     if _fast_diff is not None:
         return [
             (_FAST_OPS[op], n)
-            for op, n in _fast_diff(a, b, timelimit=0, checklines=False, cleanup="No")
+            for op, n in _fast_diff(a, b, timelimit=timeout, checklines=False, cleanup="No")
         ]
-    return [(op, len(text)) for op, text in _new_dmp().diff_main(a, b, False)]
+    return [(op, len(text)) for op, text in _new_dmp(timeout).diff_main(a, b, False)]
 
 
 _FAST_OPS = {"=": _DMP_EQUAL, "-": _DMP_DELETE, "+": _DMP_INSERT}
@@ -420,11 +421,8 @@ def _diff_range(out: _Builder, a_lo: int, a_hi: int, b_lo: int, b_hi: int, depth
             out.add(_DMP_EQUAL, a_lo + equal_from, a_lo + i0)
             _diff_range(out, a_lo + i0, a_hi, b_lo + j0, b_hi, depth + 1)
         else:
-            if len(a) * len(b) > _EXACT_LIMIT:
-                dmp.Diff_Timeout = _BUDGET_SECONDS
-                out.add_dmp(dmp.diff_main(a, b, False), a_lo, b_lo)
-            else:
-                out.add_counts(_exact_counts(a, b), a_lo, b_lo)
+            budget = _BUDGET_SECONDS if len(a) * len(b) > _EXACT_LIMIT else 0.0
+            out.add_counts(_exact_counts(a, b, budget), a_lo, b_lo)
     if suffix:
         out.add(_DMP_EQUAL, a_hi, a_hi + suffix)
 
@@ -463,37 +461,41 @@ def _cleanup_semantic(diffs: list[_DmpOp], codec: Codec) -> None:
 
 
 def _eliminate_equalities(diffs: list[_DmpOp], codec: Codec) -> bool:
-    """Turn each equality no longer than the edits on both sides of it into edits."""
+    """Turn each equality no longer than the edits on both sides of it into edits.
+
+    The decisions of diff-match-patch's loop, which goes back and rescans the edits
+    before an equality each time it folds one in: quadratic when it folds in many (two
+    unrelated texts). Here each equality not yet folded in keeps the lengths of the
+    edits before it, so folding one in merges those with the edits after it, and the
+    one before it is looked at again at once, as that rescan would.
+    """
     changes = False
-    equalities: list[int] = []
-    last_equality: str | None = None
+    # (index, length, inserted, deleted): an equality, and the edits since the one before.
+    kept: list[tuple[int, int, int, int]] = []
+    inserted = deleted = 0  # the edits since the last kept equality
     pointer = 0
-    ins1 = del1 = ins2 = del2 = 0
     while pointer < len(diffs):
         op, text = diffs[pointer]
         if op == _DMP_EQUAL:
-            equalities.append(pointer)
-            ins1, ins2 = ins2, 0
-            del1, del2 = del2, 0
-            last_equality = text
+            kept.append((pointer, codec.length(text), inserted, deleted))
+            inserted = deleted = 0
         else:
             if op == _DMP_INSERT:
-                ins2 += codec.length(text)
+                inserted += codec.length(text)
             else:
-                del2 += codec.length(text)
-            if last_equality:
-                size = codec.length(last_equality)
-                if size <= max(ins1, del1) and size <= max(ins2, del2):
-                    at = equalities[-1]
-                    diffs.insert(at, (_DMP_DELETE, last_equality))
-                    diffs[at + 1] = (_DMP_INSERT, diffs[at + 1][1])
-                    equalities.pop()
-                    if equalities:
-                        equalities.pop()
-                    pointer = equalities[-1] if equalities else -1
-                    ins1 = del1 = ins2 = del2 = 0
-                    last_equality = None
-                    changes = True
+                deleted += codec.length(text)
+            while kept:
+                at, size, before_ins, before_del = kept[-1]
+                if not (size <= max(before_ins, before_del) and size <= max(inserted, deleted)):
+                    break
+                equality = diffs[at][1]
+                diffs[at] = (_DMP_INSERT, equality)
+                diffs.insert(at, (_DMP_DELETE, equality))
+                pointer += 1
+                kept.pop()
+                inserted += before_ins + size
+                deleted += before_del + size
+                changes = True
         pointer += 1
     return changes
 

@@ -86,7 +86,7 @@ def _header(report: DiffReport, color: bool) -> str:
 
 def _verdict(report: DiffReport, color: bool) -> str:
     """One line: severity, stealth flag and reasons, e.g.
-    ``Severity: major, STEALTH EDIT (number changed: 12 → 9; quote changed)``."""
+    ``Severity: major, STEALTH EDIT (number changed: 12 → 9; quote changed: “…” → “…”)``."""
     sig = report.significance
     if sig is None or sig.severity == "none":
         return ""
