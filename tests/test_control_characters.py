@@ -87,3 +87,26 @@ def test_watch_its_run_log_and_every_report_format_are_clean(
         if fmt == "json":
             assert "\\u001b" not in report.stdout
             json.loads(report.stdout)
+
+
+def test_a_control_character_in_the_text_does_not_make_the_page_unreadable() -> None:
+    """A publisher could hide an article from archiving with one ESC, BEL, backspace or
+    U+0001 in its headline or text: the page reads as it does without them."""
+    from redline.archive.extract.article import extract_article
+
+    def page(mark: str) -> bytes:
+        paragraphs = "".join(
+            f"<p>Paragraph {n}{mark} of the story: flood waters receded across town on "
+            "Saturday, officials said.</p>"
+            for n in range(5)
+        )
+        html = f"<html><body><article><h1>Flood{mark} waters recede</h1>{paragraphs}</article>"
+        return (html + "</body></html>").encode()
+
+    clean = extract_article(page(""), "https://news.example/a")
+    for mark in ("\x1b", "\x07", "\x08", "\x01", "\x1b[31m", "\x7f"):
+        read = extract_article(page(mark), "https://news.example/a")
+        if mark == "\x1b[31m":  # the bytes after ESC are text a browser shows too
+            assert read.title == "Flood[31m waters recede"
+            continue
+        assert read == clean, repr(mark)

@@ -244,4 +244,10 @@ def decode_html(body: bytes, content_type: str | None = None, *, source: str | N
     text = body[skip:].decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text
+    # A control character (ESC, BEL, backspace, U+0001...) shows nothing in a browser and
+    # would make the page unreadable to the parser: such characters are dropped.
+    return _CONTROLS.sub("", text)
+
+
+#: C0 controls but tab, line feed and carriage return; DEL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
