@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from redline.archive.core.errors import ExtractionError, InputError
 from redline.archive.core.models import Article, Capture
+from redline.archive.core.times import iso, read_iso
 from redline.archive.core.urls import normalize_url
 from redline.archive.extract.quality import BLOCKED, GONE, SUSPECT, Refusal, drop_refusal
 from redline.archive.extract.reader import Reader, analyse
@@ -93,6 +95,7 @@ def ingest(
     ``ExtractionError`` (or ``InputError``) for an article not captured before, and is
     refused as ``suspect`` for one captured before."""
     object_id = normalize_url(capture.requested_url)
+    _check_time(capture)
     if known is None:
         known = archive.read_state(object_id)
     state = known[0]
@@ -125,6 +128,10 @@ def ingest(
             if drop is not None:
                 return Ingested(drop.event, article, refusal=drop, previous=previous)
 
+    if state is not None and captured and state.last_changed:
+        head_at = read_iso(state.last_changed)
+        if head_at is not None and capture.fetched_at < head_at:
+            _refuse_older(capture, state, head_at, lambda v: not against(v)[1].is_changed)
     result = archive.record(
         capture,
         article,
@@ -144,6 +151,36 @@ def ingest(
         decision=decided[1] if decided is not None else None,
         reading=new,
         head=decided[0] if decided is not None else None,
+    )
+
+
+#: How far ahead of this machine's clock a capture time may be (clocks drift).
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def _check_time(capture: Capture) -> None:
+    """A capture cannot have happened in the future."""
+    now = datetime.now(timezone.utc)
+    if capture.fetched_at > now + CLOCK_SKEW:
+        raise InputError(
+            f"the capture of {capture.file_path or capture.requested_url} is dated "
+            f"{iso(capture.fetched_at)}, later than now ({iso(now)}); give the time the "
+            "page was saved"
+        )
+
+
+def _refuse_older(
+    capture: Capture, state: ArticleState, head_at: datetime, same: Callable[[int], bool]
+) -> None:
+    """A capture older than the stored head may only confirm it: versions are kept in
+    the order their pages were captured, so an older page that differs is refused."""
+    if same(state.head):
+        return
+    raise InputError(
+        f"the capture of {capture.file_path or capture.requested_url} "
+        f"({iso(capture.fetched_at)}) is older than version {state.head} of "
+        f"{state.id} ({iso(head_at)}) and differs from it; capture saved pages "
+        "oldest first (a new archive for a history that starts earlier)"
     )
 
 
