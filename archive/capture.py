@@ -17,6 +17,8 @@ from redline.archive.core.errors import PageRefused, RedlineError
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.urls import check_http_url
 from redline.archive.extract.article import extract_article
+from redline.archive.extract.budget import check_budget
+from redline.archive.extract.decode import decode_html
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES, Fetcher, read_html_file
 from redline.archive.fetch.warc import captures_from_warc
 from redline.archive.ingest.step import ingest
@@ -28,7 +30,9 @@ def extract_file(
 ) -> Article:
     """The article in a saved HTML file, without touching any archive."""
     capture = read_html_file(path, url or "http://localhost/", max_bytes=max_bytes)
-    return extract_article(capture.body, url, capture.content_type, source=str(path))
+    html = decode_html(capture.body, capture.content_type, source=str(path))
+    check_budget(html, str(path))
+    return extract_article(html, url, capture.content_type, source=str(path))
 
 
 def record_capture(

@@ -515,3 +515,38 @@ def test_an_unexpected_error_in_one_check_is_that_article_s_error_and_the_run_go
     room.edit("flood")  # stored in the run above before its grading failed: edit again
     failing = redline("watch", str(wl), "--all", "--fail-on", "error", *FAST)
     assert failing.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("html", "words"),
+    [
+        ("<html><body>" + "<div>" * 20_000 + "<p>deep</p>" + "</div>" * 20_000, "levels deep"),
+        (
+            "<html><body><article><h1>Everything</h1>"
+            + "<p>Another paragraph of a page that never ends.</p>" * 50_000,
+            "more than 30,000 elements",
+        ),
+    ],
+    ids=["nested", "huge"],
+)
+def test_a_page_past_the_reading_budget_is_an_error_in_seconds(
+    watch: Callable[..., Result],
+    redline: Run,
+    room: Newsroom,
+    http_server: LocalHTTPServer,
+    html: str,
+    words: str,
+    tmp_path: Path,
+) -> None:
+    good = room.publish("flood")
+    bad = http_server.route("/news/monster", Route(body=html))
+    start = time.monotonic()
+    result = watch([bad, good])
+    assert time.monotonic() - start < 20
+    event = event_for(result, bad)
+    assert event["event"] == "error" and words in str(event["reason"])
+    assert event_for(result, good)["event"] == "new"
+    saved = tmp_path / "monster.html"
+    saved.write_text(html)
+    capture = redline("capture", "--html", str(saved), "--url", bad)
+    assert capture.exit_code == 1 and words in capture.stderr

@@ -617,6 +617,15 @@ def _is_dek(tag: Tag) -> bool:
     return False
 
 
+_BLOCKS = frozenset({"p", "div", "ul", "ol", "h2", "h3", "section", "article", "table"})
+
+
+def _holds_blocks(tag: Tag) -> bool:
+    """Whether ``tag`` has block elements among its children (it is a container, not a
+    line of text); only its own children are looked at, so this costs little."""
+    return any(isinstance(child, Tag) and child.name in _BLOCKS for child in tag.children)
+
+
 def _shown_description(soup: BeautifulSoup, description: str | None) -> str | None:
     """The page's description when the page also shows it (a visible standfirst that
     search engines are given too), as shown; None when it is not on the page."""
@@ -624,7 +633,7 @@ def _shown_description(soup: BeautifulSoup, description: str | None) -> str | No
         return None
     wanted = _letters(description.rstrip(".…").removesuffix("..."))
     for tag in soup.find_all(["p", "h2", "div", "span"], limit=4000):
-        if not isinstance(tag, Tag) or tag.find(["p", "div", "ul", "ol", "h2", "h3"]):
+        if not isinstance(tag, Tag) or _holds_blocks(tag):
             continue
         if tag.find_parent(["nav", "aside", "footer", "li", "a", "head"]):
             continue
@@ -655,9 +664,9 @@ def _subtitle(soup: BeautifulSoup, title: str | None) -> str | None:
         if tag is headline:
             after_headline = True
             continue
-        if not after_headline or tag.find(["p", "div", "ul", "ol", "h2", "h3"]):
+        if not after_headline or not _is_dek(tag) or _holds_blocks(tag):
             continue
-        if not _is_dek(tag) or tag.find_parent(["nav", "aside", "footer", "li", "a"]):
+        if tag.find_parent(["nav", "aside", "footer", "li", "a"]):
             continue
         text = clean_text(tag.get_text(" "))
         if 20 <= len(text) <= 400 and text != title and len(text.split()) >= 5:

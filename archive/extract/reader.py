@@ -19,6 +19,7 @@ from typing import NamedTuple, Protocol
 from redline.archive.core.errors import ExtractionError
 from redline.archive.core.models import Article
 from redline.archive.extract.article import extract_article
+from redline.archive.extract.budget import check_budget
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.pagetext import fold, visible_text
 from redline.archive.extract.quality import Refusal, page_refusal
@@ -49,6 +50,7 @@ def analyse(
     Raises ``ExtractionError`` or ``InputError`` when there is no article to read; their
     messages name ``source`` (the file or URL read), else ``url``."""
     html = decode_html(body, content_type, source=source or url)
+    check_budget(html, source or url)
     try:
         article = extract_article(html, url, content_type, source=source)
     except ExtractionError:
