@@ -439,9 +439,12 @@ class Archive:
                 return True
             return same_as_head is not None and same_as_head(state.head)
 
+        body_sha256 = hashlib.sha256(capture.body).hexdigest()
+
         def noted(state: ArticleState) -> None:
             if article.canonical_url and article.canonical_url not in state.canonical_urls:
                 state.canonical_urls = [*state.canonical_urls, article.canonical_url]
+            state.body_sha256 = body_sha256
             if annotate is not None:
                 annotate(state)
 
@@ -494,6 +497,7 @@ class Archive:
                 state.last_checked = captured_at
                 state.unchanged_since = None
                 state.checks += 1
+                state.body_sha256 = body_sha256
                 if annotate is not None:
                     annotate(state)
                 self._write_state(state, raw)
@@ -521,6 +525,22 @@ class Archive:
         else:
             replace_state(self.store, state, raw)
         return RecordResult(state.id, "unchanged", state.head, captured_at)
+
+    def note_same_page(
+        self, capture: Capture, known: StateRead, annotate: Annotate | None = None
+    ) -> RecordResult | None:
+        """The check of a page byte for byte the one last accepted as the article: its
+        time is noted, nothing is read or stored. None when the state no longer says so
+        (another run moved it on): the caller reads the page."""
+        state, raw = known
+        digest = hashlib.sha256(capture.body).hexdigest()
+        if state is None or not state.head or state.status or state.body_sha256 != digest:
+            return None
+        captured_at = iso(capture.fetched_at)
+        try:
+            return self._note_unchanged(replace(state), captured_at, raw, annotate, retry=False)
+        except Conflict:
+            return None
 
     def note_check(
         self, object_id: str, annotate: Annotate, known: bytes | None = None
