@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -26,8 +27,48 @@ class ReportedError(click.ClickException):
         return self.status
 
 
+#: Every command: its module, and the line ``redline --help`` shows for it. A command's
+#: module is imported only when the command runs, so ``redline --help`` and light
+#: commands start in a fraction of the time the whole engine takes to import
+#: (tests/test_cli_startup.py checks that the lines match the commands).
+COMMANDS = {
+    "capture": (
+        "redline.cli.capture",
+        "Capture pages; store a new version when the article changed.",
+    ),
+    "demo": ("redline.cli.demo", "Capture the bundled example article and show its silent edit."),
+    "diff": ("redline.cli.diff", "Show the word-level changes between two versions."),
+    "extract": ("redline.cli.extract", "Extract the article from saved HTML files and print it."),
+    "list": ("redline.cli.listing", "List the archived articles."),
+    "log": ("redline.cli.log", "List the versions of one article."),
+    "report": ("redline.cli.report", "Summarise what a watch run found, for people or CI."),
+    "show": ("redline.cli.show", "Print one version of an article (the latest by default)."),
+    "sync": ("redline.cli.sync", "Copy an archive to another folder or S3 prefix."),
+    "verify": ("redline.cli.verify", "Check every digest and manifest in the archive."),
+    "watch": ("redline.cli.watch", "Check a watchlist's articles when due; store what changed."),
+}
+
+
 class RedlineGroup(click.Group):
-    """Runs a command and turns any failure into one line on stderr and an exit code."""
+    """Runs a command and turns any failure into one line on stderr and an exit code.
+
+    Commands are loaded from ``COMMANDS`` when they are run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        command = importlib.import_module(entry[0]).command
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -66,28 +107,6 @@ def cli(traceback: bool) -> None:
     Captures are stored in an OCFL 1.1 archive (a folder, ./redline-archive by
     default) that any OCFL tool can validate without redline.
     """
-
-
-def _register() -> None:
-    from redline.cli import (
-        capture,
-        demo,
-        diff,
-        extract,
-        listing,
-        log,
-        report,
-        show,
-        sync,
-        verify,
-        watch,
-    )
-
-    for module in (capture, watch, report, extract, listing, log, show, diff, verify, sync, demo):
-        cli.add_command(module.command)
-
-
-_register()
 
 
 def run() -> None:

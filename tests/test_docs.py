@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from redline.cli.main import COMMANDS as COMMAND_TABLE
 from redline.cli.main import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(COMMAND_TABLE)
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -23,6 +23,7 @@ from redline.archive.core.errors import (
     ArchiveError,
     Conflict,
     CorruptArchive,
+    InputError,
     KeyMissing,
     NotFound,
     UsageError,
@@ -31,8 +32,6 @@ from redline.archive.core.models import Article, Capture
 from redline.archive.core.secrets import redact_capture
 from redline.archive.core.times import iso
 from redline.archive.core.urls import normalize_url
-from redline.archive.extract.articletext import article_to_text
-from redline.archive.fetch.warc import capture_to_warc, captures_in_warc, provenance
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl import runlog
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
@@ -382,12 +381,13 @@ class Archive:
 
     def raw_capture(self, object_id: str, version: int) -> Capture:
         """The page as it was captured for ``version``, read back from its WARC."""
+        from redline.archive.fetch.warc import captures_in_warc  # only when read back
+
         data = self.read_file(object_id, version, CAPTURE_WARC)
-        for capture in captures_in_warc(data, f"{object_id} v{version}"):
-            return capture
-        raise CorruptArchive(
-            f"the WARC of {object_id} v{version} holds no page; run redline verify"
-        )
+        try:
+            return next(captures_in_warc(data, f"the WARC of {object_id} v{version}"))
+        except InputError as exc:
+            raise CorruptArchive(f"{exc.message}; run redline verify") from None
 
     def has_run(self, run_id: str) -> bool:
         return runlog.run_exists(self.store, run_id)
@@ -618,6 +618,11 @@ class Archive:
     def _version_files(
         self, object_id: str, capture: Capture, article: Article
     ) -> Mapping[str, bytes]:
+        # Writing a version needs the WARC writer and the text renderer; reading an
+        # archive does not, so commands that only read start quickly.
+        from redline.archive.extract.articletext import article_to_text
+        from redline.archive.fetch.warc import capture_to_warc, provenance
+
         article_json = {"url": object_id, **article.to_dict()}
         return {
             ARTICLE_JSON: ocfl.dump_json(article_json),
