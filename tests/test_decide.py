@@ -135,7 +135,14 @@ def test_furniture_lines_are_not_text() -> None:
     the old page, is no edit; a sentence is."""
     with_rail = replace(
         ARTICLE,
-        paragraphs=(*BODY, "Top Searches", "Updated: Oct 9, 2019, 11:05 IST", "Watch now"),
+        paragraphs=(
+            *BODY,
+            "Top Searches",
+            "Updated: Oct 9, 2019, 11:05 IST",
+            "Watch now",
+            "Watch India, Pakistan should take bilateral route to resolve all disputes: China",
+            "Read more: Bridge closed after the flood",
+        ),
     )
     assert not decide(reading(ARTICLE), reading(with_rail)).is_changed
     with_update = replace(ARTICLE, paragraphs=(*BODY, "The mayor resigned on Sunday."))

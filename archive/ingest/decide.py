@@ -48,6 +48,13 @@ _STAMP_WORDS = frozenset(
     "last modified first am pm ist et est edt ct cst cdt pt pst pdt gmt utc bst cet cest "
     "hrs h min mins ago date time".split()
 )
+#: A line that points elsewhere ("Watch: ...", "In video: ...", "Read more: ...") is a
+#: teaser for other content, not the article's text.
+_TEASER = re.compile(
+    r"(?:watch|video|in video|listen|podcast|read more|read also|also read|see also|"
+    r"related|recommended|more from|photos?|gallery|slideshow)\b\s*[:|\-–—]?\s",
+    re.I,
+)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|/|\||\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
 _HANDLE = re.compile(r"@\w+")
 #: What a byline says beside the names: "(Brussels bureau)", "[Reuters]".
@@ -247,6 +254,8 @@ def _is_prose(raw: str, folded: str) -> bool:
     long enough to be one."""
     words = folded.split()
     if not any(c.isalpha() for c in folded):
+        return False
+    if len(words) <= 24 and _TEASER.match(raw.strip()):
         return False
     if len(words) <= 12 and all(w in _STAMP_WORDS or w.isdigit() for w in words):
         return False
