@@ -24,9 +24,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import html as lxml_html
+
+if TYPE_CHECKING:
+    from redline.archive.core.models import Article
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPORA_DIR = REPO_ROOT.parent / "shared" / "corpora"
@@ -234,14 +237,21 @@ class PassageScore:
 # --- the two extractors compared ----------------------------------------------------------
 
 
-def redline_text(source: bytes, url: str | None = None) -> str | None:
-    """redline's article text (headline, standfirst, body), None when it finds none."""
+def redline_article(source: bytes, url: str | None = None) -> Article | None:
+    """redline's Article for a page, None when it finds no article text on it."""
     from redline.archive.core.errors import RedlineError
     from redline.archive.extract.article import extract_article
 
     try:
-        article = extract_article(source, url=url)
+        return extract_article(source, url=url)
     except RedlineError:  # no article text, or input refused as not a page
+        return None
+
+
+def redline_text(source: bytes, url: str | None = None) -> str | None:
+    """redline's article text (headline, standfirst, body), None when it finds none."""
+    article = redline_article(source, url)
+    if article is None:
         return None
     return "\n".join(t for t in (article.title, article.subtitle, article.body) if t)
 
