@@ -261,3 +261,14 @@ def trafilatura_text(source: bytes, url: str | None = None) -> str | None:
     import trafilatura
 
     return trafilatura.extract(source, url=url)
+
+
+def both_bodies(source: bytes) -> tuple[str | None, str | None]:
+    """redline's body (None: no article found) and bare trafilatura's text of a page."""
+    article = redline_article(source)
+    return (article.body if article else None), trafilatura_text(source)
+
+
+def both_texts(source: bytes) -> tuple[str | None, str | None]:
+    """redline's article text and bare trafilatura's text of a page."""
+    return redline_text(source), trafilatura_text(source)
