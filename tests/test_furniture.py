@@ -75,6 +75,16 @@ def test_furniture_lines_among_paragraphs_are_not_body(furniture: str) -> None:
     assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
 
 
+def test_picture_caption_given_as_paragraphs_is_not_body() -> None:
+    figure = (
+        "<p>seized cash and cards.jpg</p>"
+        "<p>Cash and cards seized during the arrest of two suspects on Wednesday.</p>"
+        "<p><em>(Mike Cason/mcason@gazette.example)</em></p>"
+    )
+    html = page(f"{figure}<p>{LEDE}</p><p>{SECOND}</p><p>{THIRD}</p><p>{FOURTH}</p>")
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
 def test_kicker_that_is_a_section_link_is_not_body_but_the_lede_is() -> None:
     html = page(f'<p><a href="/america">America</a></p>{ARTICLE}')
     assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)

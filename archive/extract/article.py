@@ -34,6 +34,7 @@ from redline.archive.extract.furniture import (
     is_correction_hint,
     is_noise_line,
     join_body_chunks,
+    known_body,
     link_texts,
     mark_content,
     strip_furniture,
@@ -253,9 +254,10 @@ def extract_body(text: str, url: str | None, meta: Metadata) -> tuple[list[str],
     links = link_texts(root)
     strip_furniture(root)
     correction_blocks = _correction_blocks(root)
-    join_body_chunks(root)
+    body = known_body(root)
+    join_body_chunks(root, body)
     blocks_to_paragraphs(root)
-    mark_content(root)
+    mark_content(root, body)
 
     paragraphs = _run_trafilatura(root, url, favor_recall=False)
     if not paragraphs:

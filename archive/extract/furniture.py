@@ -353,7 +353,7 @@ def _paragraph_text(el: HtmlElement) -> int:
     return total
 
 
-def _known_body(root: HtmlElement) -> HtmlElement | None:
+def known_body(root: HtmlElement) -> HtmlElement | None:
     """The body element trafilatura would pick from class names, if any."""
     try:
         from trafilatura.xpaths import BODY_XPATH
@@ -369,11 +369,11 @@ def _known_body(root: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def join_body_chunks(root: HtmlElement) -> None:
+def join_body_chunks(root: HtmlElement, body: HtmlElement | None) -> None:
     """Put an article body that the template splits into several containers of the
-    same class (chunks between ad rows) back into the first one, where the extractor
-    looks for it: otherwise only the text before the first ad is found."""
-    body = _known_body(root)
+    same class (chunks between ad rows) back into the first one, ``body`` (the one the
+    extractor finds by its class, see ``known_body``): otherwise only the text before
+    the first ad is found."""
     cls = body.get("class") if body is not None else None
     if body is None or not cls:
         return
@@ -388,13 +388,14 @@ def join_body_chunks(root: HtmlElement) -> None:
             body.append(child)
 
 
-def mark_content(root: HtmlElement) -> None:
+def mark_content(root: HtmlElement, known: HtmlElement | None) -> None:
     """Mark the element holding the paragraphs as the article body, so that the body is
     found by where the text is when the template's class names say nothing.
 
-    When the class names already point at an element, it is left to be found by them.
+    When the class names already point at an element (``known``), it is left to be
+    found by them.
     """
-    if _known_body(root) is not None:
+    if known is not None:
         return
     container = content_container(root)
     if container is None or container.tag in ("body", "html"):
@@ -503,6 +504,12 @@ _CLOCK_CONTEXT = re.compile(
     r"\b(?:a\.?m\.?|p\.?m\.?|uhr|h|gmt|utc|[ecmp][sd]?t|ist|cet|cest|bst)\b|\d{4}|\d[./-]\d", re.I
 )
 _SENTENCE_END = re.compile(r"[.!?…:;»”\"')\]]$")
+# A picture's credit: "(Mike Cason/mcason@al.com)", "(AP Photo/Ann Lee)", "(Photo: Getty)".
+_CREDIT = re.compile(
+    r"\((?:[^()]*[/@][^()]*|[^()]*\b(?:photo|photograph|foto|image|bild|credit|getty)\b[^()]*)\)$",
+    re.I,
+)
+_CAPTION_START = re.compile(r"^(?:file\s+)?(?:photo|picture|image|foto|bild)(?:\s+of\b|\s*:)", re.I)
 _ABOUT = re.compile(r"^about\s+(?:the\s+)?(?:author|writer|authors|contributors?)$", re.I)
 _LETTERS = re.compile(r"[\W_]+")
 
@@ -564,6 +571,8 @@ def drop_page_furniture(
 ) -> list[str]:
     """The body without the furniture that the page itself gives away.
 
+    - a picture's caption and credit: after its file name, ending in a credit such as
+      "(AP Photo/Ann Lee)", or starting "File photo of";
     - lines that are furniture wherever they stand (``is_furniture_line``);
     - a line that only repeats the byline ("By Ann Lee", "Ann Lee | Reuters");
     - a rail after the article: three or more lines that are each the whole text of
@@ -581,7 +590,8 @@ def drop_page_furniture(
         key = _letters(re.sub(r"^(?:written\s+)?(?:by|von|par|por|door)\b", "", text, flags=re.I))
         return key == byline_key or (key.startswith(byline_key) and len(key) < 2 * len(byline_key))
 
-    kept: list[str] = [p for p in paragraphs if not is_furniture_line(p) and not repeats_byline(p)]
+    kept = _drop_figures(paragraphs)
+    kept = [p for p in kept if not is_furniture_line(p) and not repeats_byline(p)]
     kept = _drop_rails(kept, links)
     # Menu labels and kickers before the lede.
     start = 0
@@ -600,6 +610,37 @@ def drop_page_furniture(
             kept = kept[:i]
             break
     return kept
+
+
+def _is_credit(text: str) -> bool:
+    return len(text.split()) <= 10 and text.startswith("(") and bool(_CREDIT.search(text))
+
+
+def _is_caption(text: str) -> bool:
+    words = len(text.split())
+    if words > 40:
+        return False
+    return bool(_CREDIT.search(text)) or (words <= 30 and bool(_CAPTION_START.match(text)))
+
+
+def _drop_figures(paragraphs: list[str]) -> list[str]:
+    """Without pictures' captions and credits that a template gives as paragraphs: the
+    lines after a picture's file name up to its credit, and captions that end with a
+    credit or start "File photo of"."""
+    out: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        if len(para.split()) <= 12 and _IMAGE_FILE.match(para):
+            following = paragraphs[i + 1 : i + 3]
+            for j, line in enumerate(following, start=1):
+                if _is_credit(line) or _is_caption(line):
+                    i += j
+                    break
+        elif not (_is_credit(para) or _is_caption(para)):
+            out.append(para)
+        i += 1
+    return out
 
 
 def _drop_rails(paragraphs: list[str], links: frozenset[str]) -> list[str]:
