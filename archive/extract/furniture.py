@@ -506,7 +506,8 @@ _CLOCK_CONTEXT = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…:;»”\"')\]]$")
 # A picture's credit: "(Mike Cason/mcason@al.com)", "(AP Photo/Ann Lee)", "(Photo: Getty)".
 _CREDIT = re.compile(
-    r"\((?:[^()]*[/@][^()]*|[^()]*\b(?:photo|photograph|foto|image|bild|credit|getty)\b[^()]*)\)$",
+    r"\((?:[^()]*[/@][^()]*|[^()]*\b(?:photo|photograph|foto|image|bild|credit|courtesy|getty"
+    r"|public domain)\b[^()]*)\)$",
     re.I,
 )
 _CAPTION_START = re.compile(r"^(?:file\s+)?(?:photo|picture|image|foto|bild)(?:\s+of\b|\s*:)", re.I)
