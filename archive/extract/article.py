@@ -1,14 +1,18 @@
 """From the HTML of a news page to an Article: metadata plus body paragraphs.
 
 trafilatura locates the article body (it leads public extraction benchmarks and is
-Apache-2.0); before it runs, page furniture is removed and text blocks are given the
-same markup whatever the template, so that only a change to the article changes the
-result. Metadata comes from BeautifulSoup (see ``metadata.py``).
+Apache-2.0). Before it runs, hidden elements and page furniture are removed (by class
+only when they hold no running text), a body the template splits around ad rows is
+put back together and text blocks are given the same markup whatever the template;
+after it, paragraphs are cut where the page breaks the line, and lines the page gives
+away as furniture (a link rail after the article, a kicker that is a menu link, the
+byline repeated, an author box, an image's file name...) are dropped, so that only a
+change to the article changes the result. Metadata comes from BeautifulSoup (see
+``metadata.py``).
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from configparser import ConfigParser
 
@@ -25,14 +29,18 @@ from redline.archive.core.models import Article
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.furniture import (
     blocks_to_paragraphs,
+    drop_page_furniture,
     hints,
     is_correction_hint,
     is_noise_line,
+    join_body_chunks,
+    known_body,
+    link_texts,
     mark_content,
     strip_furniture,
 )
-from redline.archive.extract.metadata import read_metadata
-from redline.archive.extract.normalize import clean_text
+from redline.archive.extract.metadata import Metadata, read_metadata
+from redline.archive.extract.normalize import clean_text, without_control_characters
 
 EXTRACTOR = f"redline/{__version__}+trafilatura/{trafilatura.__version__}"
 
@@ -55,11 +63,6 @@ _LEAF_BLOCKS = frozenset({"p", "head", "item", "row", "quote", "code", "lb_block
 MIN_ARTICLE_CHARS = 50
 
 
-def _only_links(soup: BeautifulSoup, paragraphs: list[str]) -> bool:
-    links = {clean_text(a.get_text(" ")) for a in soup.find_all("a")}
-    return all(p in links for p in paragraphs)
-
-
 _WORD = re.compile(r"\w+")
 
 
@@ -68,26 +71,32 @@ def is_correction(text: str) -> bool:
     return bool(_CORRECTION_LINE.match(text))
 
 
-def _element_text(el: etree._Element) -> str:
-    parts: list[str] = []
+def _element_texts(el: etree._Element, split_lines: bool = True) -> list[str]:
+    """The text of one block of trafilatura's output, cut where the page breaks the
+    line (``<br>``): a template that separates paragraphs with ``<br>`` and one that
+    gives each its own ``<p>`` come out the same."""
+    lines: list[list[str]] = [[]]
 
     def walk(node: etree._Element) -> None:
         if node.text:
-            parts.append(node.text)
+            lines[-1].append(node.text)
         for child in node:
             if child.tag in ("lb", "br"):
-                parts.append(" ")
+                if split_lines:
+                    lines.append([])
+                else:
+                    lines[-1].append(" ")
             elif child.tag == "cell":
-                parts.append(" ")
+                lines[-1].append(" ")
                 walk(child)
-                parts.append(" ")
+                lines[-1].append(" ")
             else:
                 walk(child)
             if child.tail:
-                parts.append(child.tail)
+                lines[-1].append(child.tail)
 
     walk(el)
-    return clean_text("".join(parts))
+    return [t for t in (clean_text("".join(parts)) for parts in lines) if t]
 
 
 def _paragraphs_from_body(body: etree._Element) -> list[str]:
@@ -105,7 +114,7 @@ def _paragraphs_from_body(body: etree._Element) -> list[str]:
             if tag in ("list", "table", "div", "main", "quote", "item") and _has_block_child(child):
                 visit(child)
             elif not (tag in ("graphic", "lb", "ref") and not (child.text or "").strip()):
-                loose(_element_text(child))
+                out.extend(_element_texts(child, split_lines=tag != "row"))
             loose(child.tail)
 
     visit(body)
@@ -154,8 +163,9 @@ _CONFIG = _trafilatura_config()
 
 
 def _run_trafilatura(root: HtmlElement, url: str | None, favor_recall: bool) -> list[str]:
+    # trafilatura works on a copy of the tree it is given.
     document = trafilatura.bare_extraction(
-        copy.deepcopy(root),
+        root,
         url=url,
         config=_CONFIG,
         include_comments=False,
@@ -180,6 +190,7 @@ def _first_index_of(root: HtmlElement, text: str) -> int | None:
 
 
 def _parse(text: str) -> HtmlElement:
+    text = without_control_characters(text)
     try:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
@@ -209,29 +220,12 @@ def extract_article(
 
     soup = BeautifulSoup(text, "lxml")
     meta = read_metadata(soup, url)
-
-    root = _parse(text)
-    strip_furniture(root)
-    correction_blocks = _correction_blocks(root)
-    blocks_to_paragraphs(root)
-    mark_content(root)
-
-    paragraphs = _run_trafilatura(root, url, favor_recall=False)
+    paragraphs, corrections = extract_body(text, url, meta)
     if not paragraphs:
-        paragraphs = _run_trafilatura(root, url, favor_recall=True)
-    paragraphs = _tidy(paragraphs, meta.title, meta.subtitle)
-    body_chars = sum(len(m) for p in paragraphs for m in _WORD.findall(p))
-    if not body_chars or (
-        body_chars < MIN_ARTICLE_CHARS and not meta.title and _only_links(soup, paragraphs)
-    ):
         raise ExtractionError(
             f"no article text found in {where}; check that it is an article page "
             "(if its text needs JavaScript, save the page from a browser and use that)"
         )
-
-    paragraphs = _merge_corrections(root, paragraphs, correction_blocks)
-    marked = {t for _, texts in correction_blocks for t in texts}
-    corrections = tuple(p for p in paragraphs if p in marked or is_correction(p))
 
     return Article(
         title=meta.title,
@@ -242,17 +236,53 @@ def extract_article(
         canonical_url=meta.canonical_url,
         language=meta.language,
         paragraphs=tuple(paragraphs),
-        corrections=corrections,
+        corrections=tuple(corrections),
         extractor=EXTRACTOR,
     )
 
 
-def _tidy(paragraphs: list[str], title: str | None, subtitle: str | None) -> list[str]:
-    out: list[str] = []
-    for para in paragraphs:
-        if is_noise_line(para) and not is_correction(para):
-            continue
-        out.append(para)
+def extract_body(text: str, url: str | None, meta: Metadata) -> tuple[list[str], list[str]]:
+    """The body paragraphs of a decoded page in reading order, and those of them that
+    are corrections; no paragraphs when the page holds no article text.
+
+    ``meta`` is what was read of the page besides the body: the headline and standfirst
+    are fields of their own, so a body that starts with them does not repeat them, and
+    a line that only repeats the byline is not body text.
+    """
+    title, subtitle = meta.title, meta.subtitle
+    root = _parse(text)
+    links = link_texts(root)
+    strip_furniture(root)
+    correction_blocks = _correction_blocks(root)
+    body = known_body(root)
+    join_body_chunks(root, body)
+    blocks_to_paragraphs(root)
+    mark_content(root, body)
+
+    paragraphs = _run_trafilatura(root, url, favor_recall=False)
+    if not paragraphs:
+        paragraphs = _run_trafilatura(root, url, favor_recall=True)
+    paragraphs = _tidy(paragraphs, title, subtitle, links, meta.byline)
+    body_chars = sum(len(m) for p in paragraphs for m in _WORD.findall(p))
+    if not body_chars or (
+        body_chars < MIN_ARTICLE_CHARS and not title and all(p in links for p in paragraphs)
+    ):
+        return [], []
+
+    paragraphs = _merge_corrections(root, paragraphs, correction_blocks)
+    marked = {t for _, texts in correction_blocks for t in texts}
+    return paragraphs, [p for p in paragraphs if p in marked or is_correction(p)]
+
+
+def _tidy(
+    paragraphs: list[str],
+    title: str | None,
+    subtitle: str | None,
+    links: frozenset[str],
+    byline: str | None,
+) -> list[str]:
+    out = [p for p in paragraphs if not is_noise_line(p) or is_correction(p)]
+    out = drop_page_furniture(out, links, byline)
     # The headline and standfirst are fields of their own, not body text.
     while out and out[0] in (title, subtitle):
         out.pop(0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from redline.archive.core.binary import nul_bytes_mean_binary
 from redline.archive.core.errors import InputError
 
 # How far into the document to look for a <meta> charset declaration.
@@ -185,7 +186,7 @@ def _check_not_binary(body: bytes, declared: str | None, source: str | None = No
         return
     if declared and declared.startswith("utf-16"):
         return
-    if b"\x00" in body[:65_536]:
+    if nul_bytes_mean_binary(body):
         raise InputError(
             f"{name} holds binary data (NUL bytes), not an HTML page; give an HTML page instead"
         )

@@ -61,3 +61,14 @@ def clean_text(s: str) -> str:
     if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
         text = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
     return _SPACES.sub(" ", text).strip()
+
+
+# C0 controls other than tab, newline and carriage return, and the two non-characters.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` without the control characters a page may hold by mistake (a stray NUL,
+    or ``\\x10`` in a paragraph): a browser does not show them, and the XML tree the
+    body is extracted from refuses them."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text

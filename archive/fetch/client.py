@@ -53,6 +53,7 @@ from urllib3.exceptions import (
 from urllib3.util import parse_url
 
 from redline import __version__
+from redline.archive.core.binary import nul_bytes_mean_binary
 from redline.archive.core.errors import (
     FetchError,
     GuardRefused,
@@ -805,7 +806,7 @@ def _binary_kind(data: bytes) -> str | None:
         return "a WebP image"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # UTF-16 text has NUL bytes
-    if b"\x00" in data:
+    if nul_bytes_mean_binary(data):
         return "binary (it contains NUL bytes)"
     return None
 

@@ -1,0 +1,155 @@
+"""Page furniture that templates put among the article's paragraphs stays out of the
+body, told by general rules (position, links, the byline, short lines with durations),
+while the lede and the article's own paragraphs stay in, split where the page splits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redline.archive.core.models import Article
+from redline.archive.extract.article import extract_article
+from redline.archive.fetch.client import read_html_file
+
+LEDE = (
+    "RIVERTON — The city council voted on Tuesday night to build a flood barrier along the "
+    "Lower Quay, ending two years of argument over how to protect the neighbourhood."
+)
+SECOND = (
+    "The barrier will cost $4.2 million and take three years to build, according to the "
+    "city engineer, who presented the plan to a packed chamber of residents."
+)
+THIRD = (
+    "Opponents said the money would be better spent buying out the homes most at risk, "
+    "and several said they would take the matter to court before the end of the year."
+)
+FOURTH = (
+    "The mayor, who was absent for the vote, said in a statement on Wednesday that work "
+    "would begin in the spring once the state had approved the final design."
+)
+
+
+def page(body: str, *, byline: str = "Maria Okafor", after: str = "") -> bytes:
+    """A news page with ``body`` as the article's markup and ``after`` below it."""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><title>Council approves flood barrier | The Gazette</title>
+<meta name="author" content="{byline}"></head>
+<body>
+<header><a href="/">The Gazette</a><nav><a href="/america">America</a>
+<a href="/world">World</a></nav></header>
+<main><article>
+<h1>Council approves flood barrier</h1>
+<div class="article-body">
+{body}
+</div>
+{after}
+</article></main>
+<footer><p>Copyright The Gazette</p></footer>
+</body></html>""".encode()
+
+
+def body_of(html: bytes) -> tuple[str, ...]:
+    return extract_article(html, url="https://gazette.example/news/flood").paragraphs
+
+
+ARTICLE = f"<p>{LEDE}</p><p>{SECOND}</p><p>{THIRD}</p><p>{FOURTH}</p>"
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "G/O Media may get a commission",
+        "skimming scheme seized cash and cards.jpg",
+        "By Reuters",
+        "By Maria Okafor",
+        "Council chamber erupts after the vote 1:45",
+        "A version of this article appears in print on March 15, 2024, Section A, Page 1 "
+        "of the New York edition with the headline: Council Approves Flood Barrier.",
+        "We want to hear what you think about this article. Submit a letter to the editor "
+        "or write to letters@gazette.example.",
+    ],
+)
+def test_furniture_lines_among_paragraphs_are_not_body(furniture: str) -> None:
+    html = page(f"<p>{LEDE}</p><p>{furniture}</p><p>{SECOND}</p><p>{THIRD}</p><p>{FOURTH}</p>")
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_picture_caption_given_as_paragraphs_is_not_body() -> None:
+    figure = (
+        "<p>seized cash and cards.jpg</p>"
+        "<p>Cash and cards seized during the arrest of two suspects on Wednesday.</p>"
+        "<p><em>(Mike Cason/mcason@gazette.example)</em></p>"
+    )
+    html = page(f"{figure}<p>{LEDE}</p><p>{SECOND}</p><p>{THIRD}</p><p>{FOURTH}</p>")
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_kicker_that_is_a_section_link_is_not_body_but_the_lede_is() -> None:
+    html = page(f'<p><a href="/america">America</a></p>{ARTICLE}')
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_author_box_after_the_article_is_not_body() -> None:
+    box = (
+        "<p>About Maria Okafor</p><p>Maria Okafor covers city hall for the Gazette. She has "
+        "won two state press awards and lives in Riverton with her family.</p>"
+    )
+    assert body_of(page(ARTICLE + box)) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_rail_of_other_stories_after_the_article_is_not_body() -> None:
+    stories = [
+        "Why the school board may delay the vote on a new calendar",
+        "Downtown parking rates rise for the first time in a decade",
+        "Ferry service to the island resumes after the winter storms",
+    ]
+    rail = "<p>Top stories</p>" + "".join(
+        f'<p><a href="/news/{i}">{title}</a></p><p>A short summary of story {i}.</p>'
+        for i, title in enumerate(stories)
+    )
+    assert body_of(page(ARTICLE + rail)) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_paragraphs_split_where_the_page_breaks_them() -> None:
+    html = page(f"<p>{LEDE}<br><br>{SECOND}<br>{THIRD}</p><p>{FOURTH}</p>")
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_text_in_divs_between_line_breaks_gives_the_same_paragraphs() -> None:
+    html = page(f"<div>{LEDE}<br>{SECOND}<br>{THIRD}</div><div>{FOURTH}</div>")
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_body_split_around_an_ad_row_is_read_whole() -> None:
+    chunks = (
+        f'<div class="body article__body"><p>{LEDE}</p><p>{SECOND}</p></div>'
+        '<div class="ad-row"><div class="ad">Advertisement</div></div>'
+        f'<div class="body article__body"><p>{THIRD}</p><p>{FOURTH}</p></div>'
+    )
+    html = (
+        "<html><head><title>Council approves flood barrier</title></head><body>"
+        f"<h1>Council approves flood barrier</h1><main>{chunks}</main></body></html>"
+    ).encode()
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_article_container_with_a_furniture_word_in_its_class_stays() -> None:
+    html = page(f'<div class="entry-content no-share with-sidebar">{ARTICLE}</div>')
+    assert body_of(html) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_control_characters_in_the_text_do_not_lose_the_article() -> None:
+    quote = "Rats were running around\x10 in the basement, the caretaker said."
+    paras = body_of(page(f"<p>{LEDE}</p><p>{quote}</p><p>{SECOND}</p><p>{THIRD}</p>"))
+    assert paras == (LEDE, quote.replace("\x10", ""), SECOND, THIRD)
+
+
+def test_a_saved_page_with_a_few_stray_nul_bytes_is_read(tmp_path: Path) -> None:
+    saved = tmp_path / "page.html"
+    # A real page is larger than this one: a stray NUL, not a binary file's many.
+    padded = page(ARTICLE).replace(b"</head>", b"<style>" + b"p{}" * 2000 + b"</style></head>")
+    saved.write_bytes(padded.replace(b"<footer>", b"<footer>\x00\x00\x00"))
+    capture = read_html_file(saved, "https://gazette.example/news/flood")
+    article: Article = extract_article(capture.body)
+    assert article.paragraphs == (LEDE, SECOND, THIRD, FOURTH)
