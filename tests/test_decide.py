@@ -142,6 +142,7 @@ def test_furniture_lines_are_not_text() -> None:
             "Watch now",
             "Watch India, Pakistan should take bilateral route to resolve all disputes: China",
             "Read more: Bridge closed after the flood",
+            "In Video:India, Pakistan should take bilateral route to resolve all disputes",
         ),
     )
     assert not decide(reading(ARTICLE), reading(with_rail)).is_changed

@@ -52,7 +52,7 @@ _STAMP_WORDS = frozenset(
 #: teaser for other content, not the article's text.
 _TEASER = re.compile(
     r"(?:watch|video|in video|listen|podcast|read more|read also|also read|see also|"
-    r"related|recommended|more from|photos?|gallery|slideshow)\b\s*[:|\-–—]?\s",
+    r"related|recommended|more from|photos?|gallery|slideshow)\b\s*(?:[:|\-–—]\s*|\s)",
     re.I,
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|/|\||\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
