@@ -126,3 +126,14 @@ def test_binary_input_is_refused(body: bytes, what: str) -> None:
 def test_empty_input_is_refused(body: bytes) -> None:
     with pytest.raises(InputError, match="empty"):
         decode_html(body)
+
+
+@pytest.mark.parametrize("declared", ["meta", "header"])
+def test_a_page_declaring_utf_7_is_not_decoded_as_utf_7(declared: str) -> None:
+    """Browsers refuse UTF-7 (it let pages smuggle markup past filters): redline reads
+    such a page as if it declared no encoding."""
+    meta = '<meta charset="utf-7">' if declared == "meta" else ""
+    body = f"<html><head>{meta}</head><body><p>+ADw-b+AD4-x+ADw-/b+AD4- café</p>".encode()
+    header = "text/html; charset=UTF-7" if declared == "header" else None
+    text = decode_html(body, header)
+    assert "+ADw-b+AD4-" in text and "<b>" not in text and "café" in text

@@ -140,8 +140,15 @@ def encoding_for_label(label: str) -> str | None:
         name = codecs.lookup(key).name
     except LookupError:
         return None
+    if name in _REFUSED:
+        return None  # as a browser: a page cannot ask for these
     # Python knows a few labels under stricter meanings than browsers use.
     return _LABELS.get(name, name)
+
+
+#: Encodings the WHATWG Encoding standard refuses for web pages (UTF-7 let a page
+#: smuggle markup past filters): a page declaring one is decoded as if it declared none.
+_REFUSED = frozenset({"utf-7", "utf_7", "cp65000", "utf-7-imap"})
 
 
 def _charset_from_content_type(content_type: str | None) -> str | None:
