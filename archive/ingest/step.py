@@ -137,7 +137,7 @@ def ingest(
 
     if state is not None and captured and state.last_changed:
         head_at = read_iso(state.last_changed)
-        if head_at is not None and capture.fetched_at < head_at:
+        if head_at is not None and capture.fetched_at < head_at - CLOCK_SKEW:
             _refuse_older(capture, state, head_at, lambda v: not against(v)[1].is_changed)
     result = archive.record(
         capture,
@@ -161,7 +161,10 @@ def ingest(
     )
 
 
-#: How far ahead of this machine's clock a capture time may be (clocks drift).
+#: How far ahead of this machine's clock a capture time may be (clocks drift), and how
+#: far apart two captures may be and still count as taken at once: two watch shards on
+#: machines whose clocks differ, or a capture stored while another was being read. Such
+#: captures are kept in the order they were stored.
 CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -179,8 +182,9 @@ def _check_time(capture: Capture) -> None:
 def _refuse_older(
     capture: Capture, state: ArticleState, head_at: datetime, same: Callable[[int], bool]
 ) -> None:
-    """A capture older than the stored head may only confirm it: versions are kept in
-    the order their pages were captured, so an older page that differs is refused."""
+    """A capture older than the stored head (by more than ``CLOCK_SKEW``) may only
+    confirm it: versions are kept in the order their pages were captured, so an older
+    page that differs is refused."""
     if same(state.head):
         return
     raise InputError(
