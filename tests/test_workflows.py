@@ -54,9 +54,10 @@ from tests.test_action import (
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 EXAMPLES = sorted((REPO / "examples" / "github-actions").glob("*.yml"))
 ALL = [*WORKFLOWS, *EXAMPLES]
-SCHEDULED = {"watch.yml", "watch-s3.yml", "watch-git.yml"}
+SCHEDULED = {"watch.yml", "watch-s3.yml", "watch-git.yml", "watch-shards.yml"}
 GIT_EXAMPLE = REPO / "examples" / "github-actions" / "watch-git.yml"
 S3_EXAMPLE = REPO / "examples" / "github-actions" / "watch-s3.yml"
+SHARDS_EXAMPLE = REPO / "examples" / "github-actions" / "watch-shards.yml"
 WATCH = REPO / ".github" / "workflows" / "watch.yml"
 CI = REPO / ".github" / "workflows" / "ci.yml"
 
@@ -543,3 +544,18 @@ def test_the_watch_workflow_continues_the_newest_archive_of_its_branch(
     # The restored archive goes on: the edit is a change, not a first capture.
     assert (watch.outputs["changed"], watch.outputs["new"]) == ("1", "0")
     assert by_name(runs, "Keep the archive").outcome == "success"
+
+
+def test_the_shards_example_gives_every_shard_of_the_matrix_one_job() -> None:
+    """The matrix lists shards 1..N and each job passes --shard K/N with the same N, so
+    the jobs together check every article; one failing shard leaves the others running."""
+    job = load_yaml(SHARDS_EXAMPLE)["jobs"]["watch"]
+    shards = job["strategy"]["matrix"]["shard"]
+    assert job["strategy"]["fail-fast"] is False
+    (step,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith(REDLINE)]
+    m = re.fullmatch(r"--shard \$\{\{ matrix\.shard \}\}/(\d+)", step["with"]["args"])
+    assert m, step["with"]["args"]
+    assert shards == list(range(1, int(m.group(1)) + 1))
+    from redline.archive.watching import parse_shard
+
+    assert [parse_shard(f"{k}/{m.group(1)}") for k in shards]
