@@ -11,9 +11,17 @@ from redline.cli.options import archive_option, open_archive
 
 @click.command("verify", short_help="Check every digest and manifest in the archive.")
 @archive_option
-def command(archive_path: str) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Check this many objects at once (an S3 archive waits on the network).",
+)
+def command(archive_path: str, jobs: int) -> None:
     """Recompute every digest in the archive and report each problem on its own line."""
-    report = verify_archive(open_archive(archive_path))
+    report = verify_archive(open_archive(archive_path), jobs=jobs)
     for problem in report.problems:
         click.echo(problem)
     for note in report.notes:
