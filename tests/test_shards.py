@@ -58,7 +58,7 @@ def test_four_shards_at_once_check_every_article_exactly_once(
     s3_env: SeaweedS3, http_server: LocalHTTPServer, tmp_path: Path
 ) -> None:
     room = Newsroom(http_server)
-    urls = [room.publish(f"story-{n}") for n in range(24)]
+    urls = [room.publish(f"story-{n}") for n in range(40)]
     watchlist = tmp_path / "watchlist.txt"
     watchlist.write_text("\n".join(urls) + "\n", encoding="utf-8")
     bucket = s3_env.new_bucket()
