@@ -49,9 +49,9 @@ Extractor = Callable[[bytes], "str | None"]
 
 
 class MetadataClock:
-    """Time redline spends reading metadata (parsing the page with BeautifulSoup and
-    ``read_metadata``), so that the body extraction's own speed is shown beside the
-    whole ``extract_article``'s, from the same run."""
+    """Time redline spends reading metadata (``read_metadata`` on the parsed page), so
+    that the body extraction's own speed is shown beside the whole
+    ``extract_article``'s, from the same run."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -67,7 +67,6 @@ class MetadataClock:
 
             return wrapper
 
-        article.BeautifulSoup = timed(article.BeautifulSoup)  # type: ignore[misc]
         article.read_metadata = timed(article.read_metadata)
 
 

@@ -9,7 +9,7 @@ import pytest
 from redline.archive.core.errors import ExtractionError, InputError
 from redline.archive.core.models import Article
 from redline.archive.extract.article import extract_article
-from redline.archive.extract.metadata import normalize_date
+from redline.archive.extract.dates import normalize_date
 from tests.extraction_pages import fixture, news_page
 
 URL = "https://www.rivertonledger.example/news/2024/03/14/flood-barrier-vote?utm_source=x"

@@ -7,8 +7,8 @@ put back together and text blocks are given the same markup whatever the templat
 after it, paragraphs are cut where the page breaks the line, and lines the page gives
 away as furniture (a link rail after the article, a kicker that is a menu link, the
 byline repeated, an author box, an image's file name...) are dropped, so that only a
-change to the article changes the result. Metadata comes from BeautifulSoup (see
-``metadata.py``).
+change to the article changes the result. The page is parsed once: metadata is read
+from the same lxml tree (see ``metadata.py``) before the body extraction prunes it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import re
 from configparser import ConfigParser
 
 import trafilatura
-from bs4 import BeautifulSoup
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -218,9 +217,9 @@ def extract_article(
     # XML declarations with an encoding are refused by lxml for str input.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
 
-    soup = BeautifulSoup(text, "lxml")
-    meta = read_metadata(soup, url)
-    paragraphs, corrections = extract_body(text, url, meta)
+    root = _parse(text)
+    meta = read_metadata(root, url)
+    paragraphs, corrections = extract_body(root, url, meta)
     if not paragraphs:
         raise ExtractionError(
             f"no article text found in {where}; check that it is an article page "
@@ -241,16 +240,16 @@ def extract_article(
     )
 
 
-def extract_body(text: str, url: str | None, meta: Metadata) -> tuple[list[str], list[str]]:
-    """The body paragraphs of a decoded page in reading order, and those of them that
-    are corrections; no paragraphs when the page holds no article text.
+def extract_body(root: HtmlElement, url: str | None, meta: Metadata) -> tuple[list[str], list[str]]:
+    """The body paragraphs of a parsed page in reading order, and those of them that
+    are corrections; no paragraphs when the page holds no article text. ``root`` is
+    pruned of page furniture on the way.
 
     ``meta`` is what was read of the page besides the body: the headline and standfirst
     are fields of their own, so a body that starts with them does not repeat them, and
     a line that only repeats the byline is not body text.
     """
     title, subtitle = meta.title, meta.subtitle
-    root = _parse(text)
     links = link_texts(root)
     strip_furniture(root)
     correction_blocks = _correction_blocks(root)
