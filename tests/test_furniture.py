@@ -153,3 +153,25 @@ def test_a_saved_page_with_a_few_stray_nul_bytes_is_read(tmp_path: Path) -> None
     capture = read_html_file(saved, "https://gazette.example/news/flood")
     article: Article = extract_article(capture.body)
     assert article.paragraphs == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_labels_over_a_headline_the_body_repeats_are_not_body() -> None:
+    # A template that puts its section name, the date and a "back to the list" link
+    # over the headline, then repeats the headline in the article's text block.
+    over = (
+        "<p>News releases</p><ul><li>2019.03.08</li>"
+        '<li><a href="/news/">Back to the list</a></li></ul>'
+        "<h2>Council approves flood barrier</h2>"
+    )
+    assert body_of(page(over + ARTICLE)) == (LEDE, SECOND, THIRD, FOURTH)
+
+
+def test_a_sentence_before_a_repeated_headline_keeps_the_body_whole() -> None:
+    from redline.archive.extract.furniture import drop_before_headline
+
+    headline = "Council approves flood barrier"
+    labels = ["News releases", "2019.03.08", headline, LEDE, SECOND]
+    assert drop_before_headline(labels, headline) == [LEDE, SECOND]
+    with_sentence = [LEDE, headline, SECOND]
+    assert drop_before_headline(with_sentence, headline) == with_sentence
+    assert drop_before_headline([LEDE, SECOND], None) == [LEDE, SECOND]

@@ -202,6 +202,15 @@ def test_a_changed_name_is_major() -> None:
     assert result.reasons == ("name changed: Park → Morris",)
 
 
+def test_a_name_still_there_is_never_a_changed_name() -> None:
+    # A possessive written with the other apostrophe, and a name that moves to the
+    # start of a sentence, are the same names: "name changed: Park → Park" is noise.
+    old = "The order was signed by Mayor Elena Park’s deputy. Crews from Lowell came."
+    new = "The order was signed by Mayor Elena Park's deputy on Friday. Lowell crews came."
+    result = grade(article(LEDE, old), article(LEDE, new))
+    assert not [r for r in result.reasons if r.startswith("name")], result.reasons
+
+
 def test_names_skip_sentence_starts_months_and_possessives() -> None:
     text = "Officials met on Friday. “We are ready,” said Park's deputy, Ana Ruiz, in March."
     assert names(text) == ["Park", "Ana", "Ruiz"]

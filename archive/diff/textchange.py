@@ -245,11 +245,23 @@ def _fact_changes(kind: str, old: list[Fact], new: list[Fact]) -> Iterator[Reaso
     yield from _pairs(kind, gone, came)
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+def _word_keys(text: str) -> set[str]:
+    """The words of ``text`` as a name is compared: lower-case, without a possessive
+    "'s" (either apostrophe), so "Trump's" still holds the name Trump."""
+    return {_POSSESSIVE.sub("", w.lower()) for w in words(text)}
+
+
 def _name_changes(old: str, new: str) -> Iterator[Reason]:
-    old_words = {w.lower() for w in words(old)}
-    new_words = {w.lower() for w in words(new)}
+    old_words, new_words = _word_keys(old), _word_keys(new)
     gone = list(dict.fromkeys(n for n in names(old) if n.lower() not in new_words))
     came = list(dict.fromkeys(n for n in names(new) if n.lower() not in old_words))
+    # A name on both sides is no change ("Span" at a sentence start on one side only).
+    both = {n.lower() for n in gone} & {n.lower() for n in came}
+    gone = [n for n in gone if n.lower() not in both]
+    came = [n for n in came if n.lower() not in both]
     yield from _pairs("name", gone, came)
 
 

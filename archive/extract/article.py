@@ -28,6 +28,7 @@ from redline.archive.core.models import Article
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.furniture import (
     blocks_to_paragraphs,
+    drop_before_headline,
     drop_page_furniture,
     hints,
     is_correction_hint,
@@ -282,7 +283,9 @@ def _tidy(
 ) -> list[str]:
     out = [p for p in paragraphs if not is_noise_line(p) or is_correction(p)]
     out = drop_page_furniture(out, links, byline)
-    # The headline and standfirst are fields of their own, not body text.
+    # The headline and standfirst are fields of their own, not body text, and the
+    # labels a template puts over a headline it repeats are not body text either.
+    out = drop_before_headline(out, title)
     while out and out[0] in (title, subtitle):
         out.pop(0)
     return out

@@ -613,6 +613,26 @@ def drop_page_furniture(
     return kept
 
 
+#: How far into the body a repeated headline is looked for.
+_HEADLINE_WITHIN = 6
+
+
+def drop_before_headline(paragraphs: list[str], headline: str | None) -> list[str]:
+    """The body from after the headline, when the body repeats the headline among its
+    first lines and only labels stand before it (a section's name, a date, a "back to
+    the list" link): what a template puts over its headline is not the article. A body
+    with a sentence before the repeated headline is left whole."""
+    key = _letters(headline) if headline else ""
+    if not key:
+        return paragraphs
+    for i, para in enumerate(paragraphs[:_HEADLINE_WITHIN]):
+        if _letters(para) == key:
+            if all(_is_label(p) for p in paragraphs[:i]) and i + 1 < len(paragraphs):
+                return paragraphs[i + 1 :]
+            break
+    return paragraphs
+
+
 def _is_credit(text: str) -> bool:
     return len(text.split()) <= 10 and text.startswith("(") and bool(_CREDIT.search(text))
 
