@@ -48,7 +48,7 @@ def test_an_older_extractor_s_archive_gains_no_version_from_the_same_page(
 ) -> None:
     url, pages, times = example["url"], example["pages"], example["times"]
     with monkeypatch.context() as old:
-        old.setattr(reader_module, "extract_article", _older(reader_module.extract_article))
+        old.setattr(reader_module, "read_article", _older(reader_module.read_article))
         old.setattr(reading_module, "EXTRACTOR", OLD_EXTRACTOR)
         first = redline("capture", "--html", str(pages[0]), "--url", url, "--at", times[0])
         assert first.exit_code == 0 and first.stdout.startswith("new ")

@@ -175,3 +175,16 @@ def test_a_sentence_before_a_repeated_headline_keeps_the_body_whole() -> None:
     with_sentence = [LEDE, headline, SECOND]
     assert drop_before_headline(with_sentence, headline) == with_sentence
     assert drop_before_headline([LEDE, SECOND], None) == [LEDE, SECOND]
+
+
+def test_a_page_whose_only_text_is_its_standfirst_keeps_it_as_body() -> None:
+    # A short post, or the teaser of an article behind a wall: the one paragraph is
+    # also the description the page gives, so it is the standfirst; the page still has
+    # article text, so it is the body too rather than "no article text".
+    html = f"""<!DOCTYPE html><html lang="en"><head>
+<title>Council approves flood barrier | The Gazette</title>
+<meta name="description" content="{LEDE}"></head>
+<body><article><h1>Council approves flood barrier</h1><p>{LEDE}</p></article></body></html>"""
+    article = extract_article(html.encode(), url="https://gazette.example/news/flood")
+    assert article.subtitle == LEDE
+    assert article.paragraphs == (LEDE,)

@@ -18,7 +18,6 @@ from configparser import ConfigParser
 
 import trafilatura
 from lxml import etree
-from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from trafilatura.settings import use_config
 
@@ -40,7 +39,8 @@ from redline.archive.extract.furniture import (
     strip_furniture,
 )
 from redline.archive.extract.metadata import Metadata, read_metadata
-from redline.archive.extract.normalize import clean_text, without_control_characters
+from redline.archive.extract.normalize import clean_text
+from redline.archive.extract.parse import parse_html
 
 EXTRACTOR = f"redline/{__version__}+trafilatura/{trafilatura.__version__}"
 
@@ -189,13 +189,17 @@ def _first_index_of(root: HtmlElement, text: str) -> int | None:
     return None
 
 
-def _parse(text: str) -> HtmlElement:
-    text = without_control_characters(text)
-    try:
-        root = lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        root = lxml_html.document_fromstring(f"<html><body>{text}</body></html>")
-    return root
+def page_source(
+    html: str | bytes, content_type: str | None = None, *, where: str = "the page"
+) -> str:
+    """The decoded text of a page, ready to parse; raises ``ExtractionError`` for an
+    empty page and ``InputError`` for one that is not text."""
+    text = decode_html(html, content_type, source=where) if isinstance(html, bytes) else html
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ExtractionError(f"no article text found in {where}; the page is empty")
+    # XML declarations with an encoding are refused by lxml for str input.
+    return re.sub(r"^\s*<\?xml[^>]*>", "", text)
 
 
 def extract_article(
@@ -211,14 +215,12 @@ def extract_article(
     no article text. Messages name ``source`` (the file or URL read), else ``url``.
     """
     where = source or url or "the page"
-    text = decode_html(html, content_type, source=where) if isinstance(html, bytes) else html
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise ExtractionError(f"no article text found in {where}; the page is empty")
-    # XML declarations with an encoding are refused by lxml for str input.
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    return read_article(parse_html(page_source(html, content_type, where=where)), url, where)
 
-    root = _parse(text)
+
+def read_article(root: HtmlElement, url: str | None, where: str) -> Article:
+    """The article in a parsed page (see ``extract_article``). The tree is pruned on
+    the way: whatever else reads it must read it first."""
     meta = read_metadata(root, url)
     paragraphs, corrections = extract_body(root, url, meta)
     if not paragraphs:
@@ -286,8 +288,10 @@ def _tidy(
     # The headline and standfirst are fields of their own, not body text, and the
     # labels a template puts over a headline it repeats are not body text either.
     out = drop_before_headline(out, title)
-    while out and out[0] in (title, subtitle):
+    while out and (out[0] == title or (out[0] == subtitle and len(out) > 1)):
         out.pop(0)
+    # A page whose only text is its standfirst (a short post, a teaser of an article
+    # behind a wall) still has that text as its body.
     return out
 
 

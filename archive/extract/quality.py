@@ -22,11 +22,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from lxml import etree
-from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from redline.archive.core.models import Article
+from redline.archive.extract.parse import parse_html
 
 #: What a refusal says of a page.
 RefusalKind = Literal["blocked", "suspect", "gone"]
@@ -130,7 +129,7 @@ def drop_refusal(previous: Article, current: Article) -> Refusal | None:
 
 
 @dataclass(frozen=True)
-class _Page:
+class Page:
     """What the checks read of a page: its markup, and its visible text pieces."""
 
     markup: str  # the HTML as served, lower-cased: vendor markup in scripts and attributes
@@ -161,14 +160,11 @@ def _bare(line: str) -> str:
     return line.lower().strip(" .!?…:;-–—")
 
 
-def _read_page(markup: str) -> _Page:
-    try:
-        root = lxml_html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
-        try:
-            root = lxml_html.document_fromstring(f"<html><body>{markup}</body></html>")
-        except (etree.ParserError, ValueError):
-            return _Page(markup.lower(), "", (), (), (), False)
+def read_page(markup: str, root: HtmlElement | None = None) -> Page:
+    """What the gate reads of a page: ``markup`` is the decoded HTML and ``root`` its
+    parsed tree (parsed here when not given); the tree is left as it was."""
+    if root is None:
+        root = parse_html(markup)
     titles: list[str] = []
     for title in root.iter("title"):
         whole = _plain("".join(t for t in title.itertext() if isinstance(t, str)))
@@ -176,13 +172,14 @@ def _read_page(markup: str) -> _Page:
         titles.extend(p for p in (_plain(s) for s in _TITLE_SEPARATORS.split(whole)) if p)
         break
     has_password = any((el.get("type") or "").lower() == "password" for el in root.iter("input"))
-    body = _visible_body(root)
-    h1s = tuple(h for h in (_plain(el.text_content()) for el in body.iter("h1")) if h)
-    headings = (_plain(h.text_content()) for h in body.iter("h2", "h3"))
-    text = _plain(" ".join(body.itertext()))
-    return _Page(
+    body = root.find("body")
+    if body is None:
+        body = root
+    h1s = tuple(h for h in (_plain(_shown_text(el)) for el in _shown(body, "h1")) if h)
+    headings = (_plain(_shown_text(h)) for h in _shown(body, "h2", "h3"))
+    return Page(
         markup.lower(),
-        text,
+        _plain(_shown_text(body, " ")),
         tuple(t for t in (*titles, *h1s) if t),
         h1s,
         tuple(h for h in headings if h),
@@ -190,25 +187,47 @@ def _read_page(markup: str) -> _Page:
     )
 
 
-def _visible_body(root: HtmlElement) -> HtmlElement:
-    """The body of ``root`` without scripts, styles and hidden elements (in place)."""
-    body = root.find("body")
-    if body is None:
-        body = root
-    doomed = [
+def _hidden(el: HtmlElement) -> bool:
+    """Scripts, styles, templates, the head, and what the page hides."""
+    return (
+        el.tag in _INVISIBLE_TAGS
+        or el.get("hidden") is not None
+        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+    )
+
+
+def _shown(body: HtmlElement, *tags: str) -> list[HtmlElement]:
+    """The ``tags`` elements of ``body`` that are not inside a hidden element."""
+    return [
         el
-        for el in body.iter()
-        if isinstance(el.tag, str)
-        and (
-            el.tag in _INVISIBLE_TAGS
-            or el.get("hidden") is not None
-            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
-        )
+        for el in body.iter(*tags)
+        if not _hidden(el) and not any(_hidden(a) for a in el.iterancestors() if a is not body)
     ]
-    for el in doomed:
-        if el is not body and el.getparent() is not None:
-            el.drop_tree()
-    return body
+
+
+def _shown_text(el: HtmlElement, sep: str = "") -> str:
+    """The text of ``el`` without its hidden parts, its pieces joined with ``sep``: a
+    hidden element's tail runs on from the text before it, as if it were not there."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and _hidden(child):
+                if child.tail:
+                    if parts:
+                        parts[-1] += child.tail
+                    else:
+                        parts.append(child.tail)
+                continue
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return sep.join(parts)
 
 
 def _body_words(article: Article, skip: re.Pattern[str] | None = None) -> int:
@@ -294,7 +313,7 @@ _CHALLENGE_VENDORS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def _challenge(page: _Page, article: Article) -> str | None:
+def _challenge(page: Page, article: Article) -> str | None:
     """A bot challenge or block page: its own markup on a page shorter than an article;
     a notice only such pages show; a challenge title, or challenge wording beside a
     captcha widget, on a page with little text besides."""
@@ -358,7 +377,7 @@ _CONSENT_PARAGRAPH = re.compile(
 )
 
 
-def _consent(page: _Page, article: Article) -> str | None:
+def _consent(page: Page, article: Article) -> str | None:
     reason = next((r for r, pattern in _CONSENT_FORMS if pattern.search(page.markup)), None)
     if reason is None and page.titled(_CONSENT_TITLE):
         reason = "consent wall (cookie consent)"
@@ -416,7 +435,7 @@ def _error_line(line: str) -> str | None:
     return None
 
 
-def _error_page(page: _Page, article: Article) -> str | None:
+def _error_page(page: Page, article: Article) -> str | None:
     """An error notice in the title or the first headings of a page with little text.
     Body paragraphs are not read: an article may well quote "Page not found."."""
     found = next(filter(None, map(_error_line, (*page.titles, *page.headings[:3]))), None)
@@ -474,7 +493,7 @@ _LOGIN_WALL = re.compile(
 _LOGIN_TITLE = re.compile(r"(?:log ?in|sign ?in|login|sign on)(?: to [\w .'-]+)?")
 
 
-def _login_wall(page: _Page, article: Article) -> str | None:
+def _login_wall(page: Page, article: Article) -> str | None:
     reason = None
     if _LOGIN_WALL.search(page.text) and not _PAYWALL.search(page.text):
         reason = "login wall"
@@ -485,7 +504,7 @@ def _login_wall(page: _Page, article: Article) -> str | None:
     return None
 
 
-def _paywall(page: _Page, article: Article) -> str | None:
+def _paywall(page: Page, article: Article) -> str | None:
     if _PAYWALL.search(page.text):
         limit = STUB_WORDS
     elif _PAYWALL_WEAK.search(page.text) and _NOT_FREE.search(page.markup):
@@ -499,19 +518,20 @@ def _paywall(page: _Page, article: Article) -> str | None:
 
 
 def page_refusal(
-    html: str, article: Article, *, status: int | None = 200, captured_before: bool = False
+    html: str | Page, article: Article, *, status: int | None = 200, captured_before: bool = False
 ) -> Refusal | None:
     """A refusal when a page is not the article, else None.
 
-    ``html`` is the decoded page and ``article`` what ``extract_article`` found in it;
-    when extraction failed, pass ``Article()`` to learn whether the page was a challenge
-    or a wall rather than a page without an article. ``status`` is the HTTP status
+    ``html`` is the decoded page (or what ``read_page`` read of it) and ``article``
+    what ``extract_article`` found in it; when extraction failed, pass ``Article()``
+    to learn whether the page was a challenge or a wall rather than a page without an
+    article. ``status`` is the HTTP status
     (None for a file); a 4xx or 5xx page is always refused, with the kind of page named
     when it is recognised. An error page ("page not found") is ``"gone"`` when the
     article was ``captured_before``, else ``"blocked"``; everything else is
     ``"blocked"``.
     """
-    page = _read_page(html)
+    page = html if isinstance(html, Page) else read_page(html)
     challenge = _challenge(page, article)
     if challenge:
         return Refusal(BLOCKED, challenge)

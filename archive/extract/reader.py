@@ -18,11 +18,12 @@ from typing import NamedTuple, Protocol
 
 from redline.archive.core.errors import ExtractionError
 from redline.archive.core.models import Article
-from redline.archive.extract.article import extract_article
+from redline.archive.extract.article import page_source, read_article
 from redline.archive.extract.budget import check_budget
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.pagetext import fold, visible_text
-from redline.archive.extract.quality import Refusal, page_refusal
+from redline.archive.extract.parse import parse_html
+from redline.archive.extract.quality import Page, Refusal, page_refusal, read_page
 
 #: A run with at least this many checks reads pages in worker processes.
 PROCESS_MIN_CHECKS = 64
@@ -49,18 +50,27 @@ def analyse(
 
     Raises ``ExtractionError`` or ``InputError`` when there is no article to read; their
     messages name ``source`` (the file or URL read), else ``url``."""
-    html = decode_html(body, content_type, source=source or url)
-    check_budget(html, source or url)
+    where = source or url
+    html = decode_html(body, content_type, source=where)
+    check_budget(html, where)
+    # One parse serves every reader of the page; the body extraction prunes the tree,
+    # so it reads last.
+    page: Page | str = html
+    shown = ""
     try:
-        article = extract_article(html, url, content_type, source=source)
+        text = page_source(html, where=where)
+        root = parse_html(text)
+        page = read_page(text, root)
+        shown = fold(visible_text(root))
+        article = read_article(root, url, where)
     except ExtractionError:
         # Some block pages hold no text at all: name them if the gate knows them.
-        refusal = page_refusal(html, Article(), status=status, captured_before=captured_before)
+        refusal = page_refusal(page, Article(), status=status, captured_before=captured_before)
         if refusal is None:
             raise
         return PageRead(Article(), refusal)
-    refusal = page_refusal(html, article, status=status, captured_before=captured_before)
-    return PageRead(article, refusal, fold(visible_text(html)))
+    refusal = page_refusal(page, article, status=status, captured_before=captured_before)
+    return PageRead(article, refusal, shown)
 
 
 class Reader(Protocol):
