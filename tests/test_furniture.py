@@ -188,3 +188,13 @@ def test_a_page_whose_only_text_is_its_standfirst_keeps_it_as_body() -> None:
     article = extract_article(html.encode(), url="https://gazette.example/news/flood")
     assert article.subtitle == LEDE
     assert article.paragraphs == (LEDE,)
+
+
+def test_a_link_asking_for_corrections_is_not_a_correction() -> None:
+    ask = (
+        '<div class="entry-submit-correction"><a href="#">Submit a Correction</a>'
+        '<div class="correction-form"></div></div>'
+    )
+    article = extract_article(page(ARTICLE + ask), url="https://gazette.example/news/flood")
+    assert article.paragraphs == (LEDE, SECOND, THIRD, FOURTH)
+    assert article.corrections == ()

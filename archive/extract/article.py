@@ -144,7 +144,10 @@ def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
             if not any(isinstance(c.tag, str) and c.tag in ("p", "li", "div") for c in b)
         ]
         texts = [t for t in leaves if t] or [clean_text(el.text_content())]
-        texts = [t for t in texts if t and len(t.split()) >= 3]
+        # A link or a button ("Submit a correction", "Report an error") asks for a
+        # correction; it is not one.
+        links = {clean_text(a.text_content()) for a in el.iter("a", "button")}
+        texts = [t for t in texts if t and len(t.split()) >= 3 and t not in links]
         if texts:
             found.append((index, texts))
     return found
