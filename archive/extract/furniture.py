@@ -5,6 +5,7 @@ and short lines (relative times, counts, share prompts) dropped after it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -176,7 +177,10 @@ def furniture_hints(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {ident}".strip()
 
 
+@lru_cache(maxsize=8192)
 def is_noise_hint(value: str) -> bool:
+    """Whether a class and id name page furniture (an advert, a share bar, a rail...);
+    remembered, since a page repeats its class names many times."""
     if not value:
         return False
     lower = value.lower()

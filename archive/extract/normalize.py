@@ -45,6 +45,18 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 
+#: Every control character (Unicode category Cc) that is not whitespace.
+_CONTROLS_NOT_SPACE = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c))
+        for c in range(0xA0)
+        if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace()
+    )
+    + "]"
+)
+
+
 def clean_text(s: str) -> str:
     """Return ``s`` in NFC with invisible characters removed and whitespace collapsed.
 
@@ -58,8 +70,7 @@ def clean_text(s: str) -> str:
     text = s.translate(_INVISIBLE)
     text = unicodedata.normalize("NFC", text)
     # Control characters other than whitespace never carry meaning in article text.
-    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
-        text = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    text = _CONTROLS_NOT_SPACE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -263,6 +263,19 @@ _CHALLENGE_MARKUP: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Its block page frames this resource; ordinary pages load other ones from it.
     ("bot block page (Imperva Incapsula)", re.compile(r"_incapsula_resource\?cwudnsai=")),
 )
+#: A literal that each pattern of ``_CHALLENGE_MARKUP`` holds: markup without any of them
+#: (nearly every page) is not searched with the patterns at all.
+_CHALLENGE_MARKUP_HINTS = (
+    "_cf_chl",
+    "cf-challenge",
+    "cf-browser-verification",
+    "cf_chl_prog",
+    "challenge-platform",
+    "cf-error-details",
+    "captcha-delivery.com",
+    "px-captcha",
+    "_incapsula_resource",
+)
 # Notices only a block page shows, in its visible text.
 _CHALLENGE_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -317,7 +330,9 @@ def _challenge(page: Page, article: Article) -> str | None:
     """A bot challenge or block page: its own markup on a page shorter than an article;
     a notice only such pages show; a challenge title, or challenge wording beside a
     captcha widget, on a page with little text besides."""
-    if count_words(article.body) < CHALLENGE_PAGE_WORDS:
+    if count_words(article.body) < CHALLENGE_PAGE_WORDS and any(
+        hint in page.markup for hint in _CHALLENGE_MARKUP_HINTS
+    ):
         for reason, pattern in _CHALLENGE_MARKUP:
             match = pattern.search(page.markup)
             if match and match.group(0) not in page.text.lower():
