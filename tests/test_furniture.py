@@ -198,3 +198,29 @@ def test_a_link_asking_for_corrections_is_not_a_correction() -> None:
     article = extract_article(page(ARTICLE + ask), url="https://gazette.example/news/flood")
     assert article.paragraphs == (LEDE, SECOND, THIRD, FOURTH)
     assert article.corrections == ()
+
+
+JA_PARAGRAPHS = (
+    "サンプル市議会は火曜日の夜、川沿いの地区を洪水から守るための堤防の建設を賛成多数で"
+    "可決し、二年にわたる議論に決着をつけた。",
+    "堤防の建設費は約四億円で、完成までに三年かかる見込みだと市の技術担当者が説明し、"
+    "傍聴席を埋めた住民からは質問が相次いだ。",
+    "反対する議員は、危険の大きい住宅の買い取りに予算を使うべきだと主張し、年内に"
+    "裁判所へ訴える考えを示した。",
+)
+
+
+def test_rail_of_other_stories_after_an_article_in_japanese_is_not_body() -> None:
+    # Japanese is written without spaces: running text is told by its length in
+    # characters, not by counting spaces, or no rail after it is ever recognised.
+    stories = [
+        "市内の小学校で新学期の始業式が行われ、児童と保護者が新しい校舎の完成を祝った",
+        "駅前の駐車料金が十年ぶりに値上げへ、商店街からは客足への影響を心配する声も",
+        "冬の嵐で運休していた島へのフェリーが三週間ぶりに運航を再開し、住民が安堵",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in JA_PARAGRAPHS)
+    rail = "<p>新着ニュース</p>" + "".join(
+        f'<p><a href="/news/{i}">{title}</a></p><p>記事{i}の短い要約です。</p>'
+        for i, title in enumerate(stories)
+    )
+    assert body_of(page(body + rail)) == JA_PARAGRAPHS

@@ -10,6 +10,8 @@ from functools import lru_cache
 from lxml import etree
 from lxml.html import HtmlElement
 
+from redline.archive.extract.normalize import count_words
+
 # Whole words (after splitting class/id on "-", "_" and camelCase) that mark furniture.
 # Not "views" (Drupal's views-field-body holds articles) nor "comment" (opinion pages
 # are styled "content--comment" or "tone-comment").
@@ -562,11 +564,11 @@ def link_texts(root: HtmlElement) -> frozenset[str]:
 
 def _is_label(text: str) -> bool:
     """A short line without a sentence's end: a kicker, a rail's heading, a menu entry."""
-    return len(text.split()) <= 6 and not _SENTENCE_END.search(text)
+    return count_words(text) <= 6 and not _SENTENCE_END.search(text)
 
 
 def _is_link_line(text: str, links: frozenset[str]) -> bool:
-    return len(text.split()) <= 20 and text in links
+    return count_words(text) <= 20 and text in links
 
 
 def drop_page_furniture(
@@ -602,7 +604,7 @@ def drop_page_furniture(
     start = 0
     while start < len(kept) and _is_label(kept[start]) and kept[start] in links:
         start += 1
-    if any(len(p.split()) >= _RUNNING_TEXT_WORDS for p in kept[start:]):
+    if any(count_words(p) >= _RUNNING_TEXT_WORDS for p in kept[start:]):
         kept = kept[start:]
     # An author box at the end: "About Ann Lee" (the byline) or "About the author".
     half = len(kept) // 2
@@ -674,19 +676,19 @@ def _drop_rails(paragraphs: list[str], links: frozenset[str]) -> list[str]:
     with the short lines among them (their summaries) and the label over them."""
     last_text = -1
     for i, para in enumerate(paragraphs):
-        if len(para.split()) >= _RUNNING_TEXT_WORDS and para not in links:
+        if count_words(para) >= _RUNNING_TEXT_WORDS and para not in links:
             last_text = i
     if last_text < 0:
         return paragraphs
     start = len(paragraphs)
     while start - 1 > last_text:
         para = paragraphs[start - 1]
-        if not (_is_link_line(para, links) or len(para.split()) < _RUNNING_TEXT_WORDS):
+        if not (_is_link_line(para, links) or count_words(para) < _RUNNING_TEXT_WORDS):
             break
         start -= 1
     while start < len(paragraphs) and not _is_link_line(paragraphs[start], links):
         start += 1
-    headlines = [len(p.split()) for p in paragraphs[start:] if _is_link_line(p, links)]
+    headlines = [count_words(p) for p in paragraphs[start:] if _is_link_line(p, links)]
     run = len(paragraphs) - start
     # Headlines of other stories, not a list of names (places, products, people).
     if len(headlines) < 3 or len(headlines) * 5 < run * 2 or sum(headlines) < 4 * len(headlines):

@@ -83,3 +83,22 @@ def without_control_characters(text: str) -> str:
     or ``\\x10`` in a paragraph): a browser does not show them, and the XML tree the
     body is extracted from refuses them."""
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Myanmar, Khmer.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\U00020000-\U0002fa1f]"
+)
+_TOKEN = re.compile(r"[^\W_]\S*")  # from the first letter or digit of a token to its end
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``: whitespace-separated tokens holding a letter or digit, with
+    characters of scripts written without spaces (Chinese, Japanese, Thai...) counted
+    two to a word, about the length of a word in those languages."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(_TOKEN.findall(text))
+    spaced = sum(1 for token in _TOKEN.findall(text) if not _UNSPACED.search(token))
+    return spaced + (unspaced + 1) // 2

@@ -25,6 +25,7 @@ from typing import Literal
 from lxml.html import HtmlElement
 
 from redline.archive.core.models import Article
+from redline.archive.extract.normalize import count_words
 from redline.archive.extract.parse import parse_html
 
 #: What a refusal says of a page.
@@ -82,24 +83,6 @@ class Refusal:
 
 
 # --- counting words ---------------------------------------------------------------------
-
-# Scripts written without spaces between words: Han, kana, Thai, Lao, Myanmar, Khmer.
-_UNSPACED = re.compile(
-    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-    "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\U00020000-\U0002fa1f]"
-)
-_TOKEN = re.compile(r"[^\W_]\S*")  # from the first letter or digit of a token to its end
-
-
-def count_words(text: str) -> int:
-    """Words in ``text``: whitespace-separated tokens holding a letter or digit, with
-    characters of scripts written without spaces (Chinese, Japanese, Thai...) counted
-    two to a word, about the length of a word in those languages."""
-    unspaced = len(_UNSPACED.findall(text))
-    if not unspaced:
-        return len(_TOKEN.findall(text))
-    spaced = sum(1 for token in _TOKEN.findall(text) if not _UNSPACED.search(token))
-    return spaced + (unspaced + 1) // 2
 
 
 def article_words(article: Article) -> int:
