@@ -95,6 +95,32 @@ def test_a_byline_the_page_no_longer_shows_is_an_edit() -> None:
     assert decision.changed == ("byline",)
 
 
+def test_a_byline_given_only_in_metadata_is_never_an_edit() -> None:
+    """A byline read from JSON-LD or a meta tag that neither page shows: the template
+    that carried it changed, not what a reader sees."""
+    hidden = replace(ARTICLE, byline="Desk Account")
+    unshown = Reading(hidden, fold(" ".join([ARTICLE.title or "", *BODY])))
+    for old, new in ((unshown, reading(replace(ARTICLE, byline=None))), (unshown, unshown)):
+        decision = decide(old, replace(new, text=unshown.text))
+        assert not decision.is_changed
+    gone = decide(unshown, Reading(replace(ARTICLE, byline=None), unshown.text))
+    assert "byline" in gone.seen
+
+
+def test_a_line_shown_with_an_inline_formula_between_its_words_is_not_an_edit() -> None:
+    """The extractor leaves inline math (or an image) out of a paragraph, so the line
+    it reads stands on neither page word for word; a page that still shows its words
+    in order shows the line."""
+    line = "For a quadratic there are two solutions to and they are real."
+    shown = fold("For a quadratic there are two solutions to ax2 + bx + c = 0 and they are real.")
+    old = Reading(replace(ARTICLE, paragraphs=(*BODY, line)), fold(" ".join(BODY)) + " " + shown)
+    new = Reading(ARTICLE, old.text)
+    assert not decide(old, new).is_changed
+    # An edit inside such a line still counts: the page no longer shows its words.
+    edited = shown.replace("two solutions", "no solutions")
+    assert decide(old, Reading(ARTICLE, fold(" ".join(BODY)) + " " + edited)).is_changed
+
+
 def test_a_sentence_found_on_the_other_page_is_not_an_edit() -> None:
     """The extractor left a paragraph out of one capture (a new template wraps it in a
     box) or moved it to the standfirst; the page still shows it."""

@@ -262,3 +262,18 @@ def test_metadata_falls_back_to_markup() -> None:
     assert article.published == "2024-05-01"
     assert article.language == "en"
     assert article.canonical_url is None
+
+
+def test_the_headline_is_the_line_shown_not_the_title_with_the_site_name() -> None:
+    # No h1 and no og:title: the <title> adds the publication and the site to the
+    # headline the page shows as the first line of its text.
+    lede = (
+        "Standing at a table in a chemistry lab in Barcelona, a researcher tears open a "
+        "silver envelope and slides out a transparent bag full of crystals."
+    )
+    html = f"""<html><head><title>Inside the Lab — Backchannel — Medium</title></head>
+<body><article><h3>Inside the Lab</h3><p>{lede}</p><p>{lede.replace("Barcelona", "Madrid")}</p>
+</article></body></html>"""
+    article = extract_article(html.encode(), url="https://medium.example/inside-the-lab")
+    assert article.title == "Inside the Lab"
+    assert article.paragraphs[0] == lede

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from configparser import ConfigParser
+from dataclasses import replace
 
 import trafilatura
 from lxml import etree
@@ -38,6 +39,7 @@ from redline.archive.extract.furniture import (
     mark_content,
     strip_furniture,
 )
+from redline.archive.extract.headline import headline_in_body
 from redline.archive.extract.metadata import Metadata, read_metadata
 from redline.archive.extract.normalize import clean_text
 from redline.archive.extract.parse import parse_html
@@ -225,7 +227,7 @@ def read_article(root: HtmlElement, url: str | None, where: str) -> Article:
     """The article in a parsed page (see ``extract_article``). The tree is pruned on
     the way: whatever else reads it must read it first."""
     meta = read_metadata(root, url)
-    paragraphs, corrections = extract_body(root, url, meta)
+    paragraphs, corrections, meta = extract_body(root, url, meta)
     if not paragraphs:
         raise ExtractionError(
             f"no article text found in {where}; check that it is an article page "
@@ -246,14 +248,18 @@ def read_article(root: HtmlElement, url: str | None, where: str) -> Article:
     )
 
 
-def extract_body(root: HtmlElement, url: str | None, meta: Metadata) -> tuple[list[str], list[str]]:
+def extract_body(
+    root: HtmlElement, url: str | None, meta: Metadata
+) -> tuple[list[str], list[str], Metadata]:
     """The body paragraphs of a parsed page in reading order, and those of them that
     are corrections; no paragraphs when the page holds no article text. ``root`` is
     pruned of page furniture on the way.
 
     ``meta`` is what was read of the page besides the body: the headline and standfirst
     are fields of their own, so a body that starts with them does not repeat them, and
-    a line that only repeats the byline is not body text.
+    a line that only repeats the byline is not body text. The metadata comes back with
+    the headline the body shows, when the title read from metadata adds a site's name
+    to it.
     """
     title, subtitle = meta.title, meta.subtitle
     links = link_texts(root)
@@ -267,16 +273,20 @@ def extract_body(root: HtmlElement, url: str | None, meta: Metadata) -> tuple[li
     paragraphs = _run_trafilatura(root, url, favor_recall=False)
     if not paragraphs:
         paragraphs = _run_trafilatura(root, url, favor_recall=True)
+    shown = headline_in_body(paragraphs, title)
+    if shown:
+        title = shown
+        meta = replace(meta, title=shown)
     paragraphs = _tidy(paragraphs, title, subtitle, links, meta.byline)
     body_chars = sum(len(m) for p in paragraphs for m in _WORD.findall(p))
     if not body_chars or (
         body_chars < MIN_ARTICLE_CHARS and not title and all(p in links for p in paragraphs)
     ):
-        return [], []
+        return [], [], meta
 
     paragraphs = _merge_corrections(root, paragraphs, correction_blocks)
     marked = {t for _, texts in correction_blocks for t in texts}
-    return paragraphs, [p for p in paragraphs if p in marked or is_correction(p)]
+    return paragraphs, [p for p in paragraphs if p in marked or is_correction(p)], meta
 
 
 def _tidy(

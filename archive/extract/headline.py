@@ -124,6 +124,21 @@ def read_title(
     return h1s[0] if h1s else None
 
 
+def headline_in_body(paragraphs: list[str], title: str | None) -> str | None:
+    """The headline the page shows as the first line of its text when the title read
+    from the page's metadata is that line followed by a site's or a section's name
+    ("Inside the Lab" shown, "Inside the Lab — Backchannel — Medium" in <title>): the
+    headline readers see is the line, not the title given to search engines."""
+    if not paragraphs or not title:
+        return None
+    first = paragraphs[0]
+    if first == title or len(first.split()) > 25:
+        return None
+    if any(title.startswith(first + sep) for sep in _SEPARATORS):
+        return first
+    return None
+
+
 # --- standfirst ----------------------------------------------------------------------
 
 _DEK_WORDS = frozenset({"dek", "standfirst", "subtitle", "subheadline", "strapline", "deck"})

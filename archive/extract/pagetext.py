@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -132,3 +133,42 @@ def contains(haystack: str, needle: str) -> bool:
     left = "" if _unspaced(needle[0]) else " "
     right = "" if _unspaced(needle[-1]) else " "
     return f"{left}{needle}{right}" in f" {haystack} "
+
+
+#: How many words may stand between two words of a line that a page shows with
+#: something the extractor left out between them (an inline formula, an image, a button).
+IN_ORDER_GAP = 12
+#: Lines shorter than this (in words) are only ever found word for word.
+IN_ORDER_MIN_WORDS = 4
+
+
+class WordIndex:
+    """Where each word of a page's folded text stands, to find a line whose words the
+    page shows in order with a few others between them."""
+
+    def __init__(self, text: str) -> None:
+        self._positions: dict[str, list[int]] = {}
+        for index, word in enumerate(text.split()):
+            self._positions.setdefault(word, []).append(index)
+
+    def in_order(self, needle: str, gap: int = IN_ORDER_GAP) -> bool:
+        """Whether the words of the folded ``needle`` stand in the page in its order,
+        each within ``gap`` words of the one before. Lines in scripts written without
+        spaces, and short lines, are not looked for this way."""
+        words = needle.split()
+        if len(words) < IN_ORDER_MIN_WORDS or any(_unspaced(c) for c in needle):
+            return False
+        lists = [self._positions.get(word) for word in words]
+        if any(not found for found in lists):
+            return False
+        for start in lists[0] or ():
+            at = start
+            for found in lists[1:]:
+                assert found is not None
+                i = bisect_right(found, at)
+                if i == len(found) or found[i] > at + gap:
+                    break
+                at = found[i]
+            else:
+                return True
+        return False

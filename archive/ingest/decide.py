@@ -10,7 +10,8 @@ counts only when the page itself changed:
   extraction and not the other is an edit only when the other *page* does not show it
   anywhere either: the extractor may have left it out, or put it in another field;
 - a byline is the set of its authors' names; a name counts as added or removed only
-  when the other page does not show it;
+  when one page shows it and the other does not (a byline given only in a page's
+  metadata was never shown to a reader);
 - a publication date is a calendar day: the same instant written in two zones, or a
   date against a time stamp on that day, are the same date, and a date found in one
   capture only is no edit;
@@ -27,9 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 
 from redline.archive.core.models import Article
-from redline.archive.extract.pagetext import contains, fold
+from redline.archive.extract.pagetext import WordIndex, contains, fold
 
 #: A line of fewer words than this, not ending like a sentence, is not prose.
 MIN_LINE_WORDS = 4
@@ -73,6 +75,19 @@ class Reading:
     @property
     def compact(self) -> str:
         return self.text.replace(" ", "")
+
+    @cached_property
+    def words(self) -> WordIndex:
+        return WordIndex(self.text)
+
+    def shows(self, line: str, own: Reading) -> bool:
+        """Whether this page shows ``line`` (folded), found in the reading ``own``:
+        word for word or, when ``own``'s page does not show it word for word either
+        (the extractor left out an inline formula or image in it), with its words in
+        order and a few others between them."""
+        if contains(self.text, line):
+            return True
+        return not contains(own.text, line) and self.words.in_order(line)
 
 
 @dataclass(frozen=True)
@@ -162,8 +177,8 @@ def _text_field(
     after = _parts(b) if parts else {fb} - {""}
     if before == after:
         return "variance"
-    gained = [s for s in after - before if not contains(old.text, s)]
-    lost = [s for s in before - after if not contains(new.text, s)]
+    gained = [s for s in after - before if not old.shows(s, new)]
+    lost = [s for s in before - after if not new.shows(s, old)]
     return "edit" if gained or lost else "variance"
 
 
@@ -195,9 +210,15 @@ def _byline(a: str | None, b: str | None, old: Reading, new: Reading) -> str:
     before, after = author_names(a), author_names(b)
     if before == after:
         return "same"
-    gained = [n for n in after - before if n.replace(" ", "") not in old.compact]
-    lost = [n for n in before - after if n.replace(" ", "") not in new.compact]
+    # A name counts when one page shows it and the other does not: a byline found only
+    # in one page's metadata (JSON-LD, meta tags) was never shown to a reader.
+    gained = [n for n in after - before if _shown_name(n, new) and not _shown_name(n, old)]
+    lost = [n for n in before - after if _shown_name(n, old) and not _shown_name(n, new)]
     return "edit" if gained or lost else "variance"
+
+
+def _shown_name(name: str, reading: Reading) -> bool:
+    return name.replace(" ", "") in reading.compact
 
 
 #: Two publication dates closer than this are one date written two ways (zones, a
@@ -279,8 +300,8 @@ def _body(a: tuple[str, ...], b: tuple[str, ...], old: Reading, new: Reading) ->
         return ""
     before, after = sentences(a), sentences(b)
     seen_before, seen_after = set(before), set(after)
-    added = [s for s in after if s not in seen_before and not contains(old.text, s)]
-    removed = [s for s in before if s not in seen_after and not contains(new.text, s)]
+    added = [s for s in after if s not in seen_before and not old.shows(s, new)]
+    removed = [s for s in before if s not in seen_after and not new.shows(s, old)]
     if added:
         return f"sentence added: {added[0][:80]}"
     if removed:
