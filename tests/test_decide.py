@@ -65,7 +65,8 @@ def test_what_a_reader_does_not_see_is_never_a_version(
 
 def test_a_publication_date_moved_by_days_is_an_edit() -> None:
     backdated = replace(ARTICLE, published="2026-03-10T08:00:00-04:00")
-    assert decide(reading(ARTICLE), reading(backdated)).changed == ("published",)
+    old, new = reading(ARTICLE, "March 14, 2026"), reading(backdated, "March 10, 2026")
+    assert decide(old, new).changed == ("published",)
 
 
 @pytest.mark.parametrize(
@@ -217,3 +218,16 @@ def test_visible_text_keeps_inline_words_whole_and_leaves_out_what_is_hidden() -
     text = fold(visible_text(html))
     assert text == "head by emma grey ellis last"
     assert contains(text, "emma grey ellis") and not contains(text, "grey elli")
+
+
+def test_pages_showing_the_same_words_are_never_an_edit() -> None:
+    """However differently two templates' markup reads (a date or byline only in one's
+    metadata, a paragraph merged with a label), pages that show a reader the very same
+    words hold the same article; what the extractor read differently is noted."""
+    words = page(ARTICLE)
+    moved_date = replace(ARTICLE, published="2027-01-01T00:00:00Z", paragraphs=BODY[:2])
+    decision = decide(Reading(ARTICLE, words), Reading(moved_date, words))
+    assert not decision.is_changed
+    assert decision.note() == "the page changed, the article did not: published date, body layout"
+    # The same readings over pages that differ are an edit.
+    assert decide(Reading(ARTICLE, words), reading(moved_date)).is_changed

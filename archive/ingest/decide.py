@@ -20,7 +20,9 @@ counts only when the page itself changed:
 - short lines that are not sentences ("Top stories", "Watch now", a time stamp) are
   page furniture, not text.
 
-What differed without counting is kept as a note for the check (``Decision.seen``).
+Two pages that show a reader the very same words are never an edit, however
+differently their markup reads. What differed without counting is kept as a note for
+the check (``Decision.seen``).
 """
 
 from __future__ import annotations
@@ -149,6 +151,13 @@ def decide(old: Reading, new: Reading) -> Decision:
     for name in ("modified", "canonical_url", "language"):
         if (getattr(a, name) or None) != (getattr(b, name) or None):
             seen.append(_LABELS[name])
+    if changed and old.text and old.text == new.text:
+        # Every word a reader sees is the same on both pages: whatever the extractor
+        # read differently (a new template's markup, metadata only in one), nothing
+        # a reader sees changed.
+        labels = [_LABELS[name] for name in changed]
+        seen = [*labels, *(s for s in seen if s not in labels)]
+        return Decision((), tuple(seen), {})
     return Decision(tuple(changed), tuple(seen), why)
 
 
@@ -157,6 +166,9 @@ _UNSEEN_FIELDS = ("modified", "canonical_url", "language")
 _LABELS = {
     "title": "headline",
     "subtitle": "standfirst",
+    "byline": "byline",
+    "published": "published date",
+    "body": "body",
     "modified": "modified date",
     "canonical_url": "canonical URL",
     "language": "language",
