@@ -213,10 +213,11 @@ def test_visible_text_keeps_inline_words_whole_and_leaves_out_what_is_hidden() -
     html = (
         "<html><head><title>SEO title</title></head><body><h1>Head</h1><p>By Emma Grey"
         " Elli<span>s</span></p><script>var x = 'hidden';</script>"
-        "<div style='display:none'>secret</div><p>Last.</p></body></html>"
+        "<div style='display:none'>secret</div><p>Last <a href='/x'>said<span class="
+        "'sr-only'>opens a new window</span></a>.</p></body></html>"
     )
     text = fold(visible_text(html))
-    assert text == "head by emma grey ellis last"
+    assert text == "head by emma grey ellis last said"
     assert contains(text, "emma grey ellis") and not contains(text, "grey elli")
 
 

@@ -33,9 +33,22 @@ _BLOCK_TAGS = frozenset(
 _NOT_WORD = re.compile(r"[^\w]+|_+")
 
 
+#: Class names that the common stylesheets (Bootstrap, WordPress, Drupal, HTML5
+#: Boilerplate...) use for text read to screen-reader users only ("opens a new window").
+_SCREEN_READER_ONLY = frozenset(
+    "sr-only visually-hidden visuallyhidden screen-reader-text screen-reader-only "
+    "screenreader-only sr-text element-invisible a11y-hidden offscreen".split()
+)
+
+
+def _screen_reader_only(classes: str | None) -> bool:
+    return bool(classes) and any(c.lower() in _SCREEN_READER_ONLY for c in classes.split())
+
+
 def visible_text(html: str | HtmlElement) -> str:
     """The text a reader sees on the page, in document order, whitespace collapsed:
-    block elements are separated by spaces, inline ones run together as they render."""
+    block elements are separated by spaces, inline ones run together as they render.
+    Text for screen readers only (``sr-only``, ``visually-hidden``...) is left out."""
     if isinstance(html, str):
         try:
             root = lxml_html.document_fromstring(html)
@@ -58,6 +71,7 @@ def visible_text(html: str | HtmlElement) -> str:
             or el.get("hidden") is not None
             or (el.get("aria-hidden") or "").lower() == "true"
             or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+            or _screen_reader_only(el.get("class"))
         )
         if not tag or hidden:
             return  # comments, processing instructions, what is not shown
