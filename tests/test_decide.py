@@ -232,3 +232,26 @@ def test_pages_showing_the_same_words_are_never_an_edit() -> None:
     assert decision.note() == "the page changed, the article did not: published date, body layout"
     # The same readings over pages that differ are an edit.
     assert decide(Reading(ARTICLE, words), reading(moved_date)).is_changed
+
+
+def test_an_edit_to_an_article_given_in_noscript_is_an_edit() -> None:
+    """Some pages give their article only inside <noscript> (a script renders it for
+    browsers); the extractor reads it there, so the page's words include it too and an
+    edit to it is never taken for a page that shows the same words."""
+    from redline.archive.extract.reader import analyse
+
+    def page_with(body: tuple[str, ...]) -> bytes:
+        paragraphs = "".join(f"<p>{p}</p>" for p in body)
+        return (
+            "<html><head><title>Flood waters recede in Riverton</title></head><body>"
+            "<h1>Flood waters recede in Riverton</h1><div id='app'></div>"
+            f"<noscript><article>{paragraphs}</article></noscript></body></html>"
+        ).encode()
+
+    url = "https://www.ledger.example/news/flood"
+    before = analyse(page_with(BODY), url, "text/html", 200, False)
+    edited = (BODY[0], BODY[1].replace("3,400", "3,100"), BODY[2])
+    after = analyse(page_with(edited), url, "text/html", 200, True)
+    assert before.article.paragraphs == BODY
+    decision = decide(Reading(before.article, before.text), Reading(after.article, after.text))
+    assert decision.changed == ("body",)

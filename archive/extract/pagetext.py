@@ -21,7 +21,9 @@ from lxml.html import HtmlElement
 
 from redline.archive.extract.normalize import clean_text
 
-_INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "svg", "iframe"})
+# <noscript> is kept: some pages give their whole article there, and the extractor reads
+# it, so a change in it must show here too.
+_INVISIBLE_TAGS = frozenset({"script", "style", "template", "head", "svg", "iframe"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Elements whose edges separate words: a space goes between them and their neighbours.
 _BLOCK_TAGS = frozenset(
