@@ -277,3 +277,17 @@ def test_the_headline_is_the_line_shown_not_the_title_with_the_site_name() -> No
     article = extract_article(html.encode(), url="https://medium.example/inside-the-lab")
     assert article.title == "Inside the Lab"
     assert article.paragraphs[0] == lede
+
+
+def test_a_time_shown_as_the_update_time_is_not_the_publication_date() -> None:
+    lede = (
+        "The river crested at 31.2 feet late on Thursday, nearly nine feet above flood "
+        "stage and the highest level since records began in 1911."
+    )
+    html = f"""<html><head><title>Flood waters recede</title></head><body><article>
+<h1>Flood waters recede</h1>
+<p class="byline"><span>Updated <time datetime="2018-07-24T18:15:58+00:00">Jul 24, 2018</time></span></p>
+<p>{lede}</p><p>{lede.replace("Thursday", "Friday")}</p></article></body></html>"""
+    article = extract_article(html.encode(), url="https://ledger.example/flood")
+    assert article.published is None
+    assert article.modified == "2018-07-24T18:15:58Z"

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from redline.archive.extract.metatags import MetaTags
 from redline.archive.extract.normalize import clean_text
-from redline.archive.extract.tree import attr, classes, elements
+from redline.archive.extract.tree import attr, classes, elements, text_of
 
 _ISO_LIKE = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?"
@@ -84,6 +84,22 @@ def _iso(dt: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+#: A label before a time that says the page was changed then, not published.
+_UPDATED_LABEL = re.compile(
+    r"^\W*(?:last\s+)?(?:updated|modified|edited|revised|aktualisiert|geändert|"
+    r"mis à jour|modifié|actualizado|aggiornato|bijgewerkt)\b",
+    re.I,
+)
+
+
+def _labelled_updated(tag: HtmlElement) -> bool:
+    """Whether a <time> is shown as an update time: its text, or the text of the
+    element holding it, starts "Updated", "Last modified"..."""
+    parent = tag.getparent()
+    texts = [text_of(tag, " "), text_of(parent, " ") if parent is not None else ""]
+    return any(_UPDATED_LABEL.match(text[:80]) for text in texts)
+
+
 def _time_tag(root: HtmlElement, modified: bool) -> str | None:
     """The ``datetime`` of the first <time> element marked as the publication (or the
     modification) time."""
@@ -92,7 +108,7 @@ def _time_tag(root: HtmlElement, modified: bool) -> str | None:
         if not value.strip():
             continue
         hint = f"{classes(tag)} {attr(tag, 'itemprop')}".lower()
-        is_modified = any(w in hint for w in ("modif", "updat"))
+        is_modified = any(w in hint for w in ("modif", "updat")) or _labelled_updated(tag)
         if is_modified == modified or (not modified and "pubdate" in tag.attrib):
             return value
     return None

@@ -44,7 +44,9 @@ _SCREEN_READER_ONLY = frozenset(
 
 
 def _screen_reader_only(classes: str | None) -> bool:
-    return bool(classes) and any(c.lower() in _SCREEN_READER_ONLY for c in classes.split())
+    if not classes:
+        return False
+    return any(c.lower() in _SCREEN_READER_ONLY for c in classes.split())
 
 
 def visible_text(html: str | HtmlElement) -> str:
