@@ -286,7 +286,8 @@ def test_a_time_shown_as_the_update_time_is_not_the_publication_date() -> None:
     )
     html = f"""<html><head><title>Flood waters recede</title></head><body><article>
 <h1>Flood waters recede</h1>
-<p class="byline"><span>Updated <time datetime="2018-07-24T18:15:58+00:00">Jul 24, 2018</time></span></p>
+<p class="byline"><span>Updated
+<time datetime="2018-07-24T18:15:58+00:00">Jul 24, 2018</time></span></p>
 <p>{lede}</p><p>{lede.replace("Thursday", "Friday")}</p></article></body></html>"""
     article = extract_article(html.encode(), url="https://ledger.example/flood")
     assert article.published is None
