@@ -104,7 +104,15 @@ def redact_capture(capture: Capture) -> Capture:
         for name, value in capture.headers
     )
     redirects = tuple(
-        replace(hop, url=redact(hop.url), location=redact(hop.location))
+        replace(
+            hop,
+            url=redact(hop.url),
+            location=redact(hop.location),
+            headers=tuple(
+                (name, redact_text(value) if name.lower() in _URL_HEADERS else value)
+                for name, value in hop.headers
+            ),
+        )
         for hop in capture.redirects
     )
     redacted = replace(
@@ -114,7 +122,15 @@ def redact_capture(capture: Capture) -> Capture:
         headers=headers,
         redirects=redirects,
     )
-    return capture if redacted == capture else redacted
+    if redacted == capture:
+        return capture
+    # A redirect's body repeats its Location, and a source WARC's records hold the URLs
+    # as they were: neither is kept once a secret had to be taken out.
+    return replace(
+        redacted,
+        redirects=tuple(replace(hop, body=None) for hop in redirects),
+        source_records=(),
+    )
 
 
 _URL_HEADERS = frozenset({"location", "content-location", "link", "refresh"})

@@ -381,7 +381,7 @@ class Archive:
 
     def raw_capture(self, object_id: str, version: int) -> Capture:
         """The page as it was captured for ``version``, read back from its WARC."""
-        from redline.archive.fetch.warc import captures_in_warc  # only when read back
+        from redline.archive.fetch.warcread import captures_in_warc  # only when read back
 
         data = self.read_file(object_id, version, CAPTURE_WARC)
         try:
@@ -627,7 +627,7 @@ class Archive:
         return {
             ARTICLE_JSON: ocfl.dump_json(article_json),
             ARTICLE_TXT: article_to_text(article).encode("utf-8"),
-            CAPTURE_WARC: capture_to_warc(capture),
+            CAPTURE_WARC: capture_to_warc(capture, article_id=object_id),
             CAPTURE_JSON: ocfl.dump_json(provenance(capture, user_agent=capture.user_agent)),
         }
 
