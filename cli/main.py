@@ -38,6 +38,10 @@ COMMANDS = {
     ),
     "demo": ("redline.cli.demo", "Capture the bundled example article and show its silent edit."),
     "diff": ("redline.cli.diff", "Show the word-level changes between two versions."),
+    "export": (
+        "redline.cli.export",
+        "Export versions as WACZ, WARC, BagIt, JSON Lines or SQLite.",
+    ),
     "extract": ("redline.cli.extract", "Extract the article from saved HTML files and print it."),
     "list": ("redline.cli.listing", "List the archived articles."),
     "log": ("redline.cli.log", "List the versions of one article."),

@@ -389,6 +389,19 @@ class Archive:
         except InputError as exc:
             raise CorruptArchive(f"{exc.message}; run redline verify") from None
 
+    def copy_objects(self, object_ids: list[str], write: Callable[[str, bytes], None]) -> None:
+        """Hand ``write(path, data)`` an OCFL storage root holding just these objects:
+        the root's declaration and every file of each object, paths relative to
+        ``ocfl/``. Each object's inventory is checked against its sidecar first."""
+        for name, data in ocfl.storage_root_files().items():
+            write(name, data)
+        for object_id in object_ids:
+            if self.load_inventory(object_id) is None:
+                raise NotFound(self._not_found(object_id))
+            root = self.object_root(object_id)
+            for key in sorted(self.store.list(f"{root}/")):
+                write(key[len(layout.OCFL_ROOT) + 1 :], self.store.read(key))
+
     def has_run(self, run_id: str) -> bool:
         return runlog.run_exists(self.store, run_id)
 
