@@ -42,7 +42,7 @@ class Capture:
     final_url: str
     body: bytes
     fetched_at: datetime
-    source: str = "http"  # "http" | "file" | "warc"
+    source: str = "http"  # "http" | "file" | "warc" | "wayback"
     status: int | None = None
     reason: str = ""
     http_version: str = "HTTP/1.1"
@@ -58,6 +58,9 @@ class Capture:
     #: ``warcinfo``, each hop's request and response, records about them), each the
     #: uncompressed bytes of one record exactly as the file held it.
     source_records: tuple[bytes, ...] = ()
+    #: For a page read from a web archive (``source="wayback"``): the memento's URL
+    #: it was fetched from; ``fetched_at`` is then the time of the original capture.
+    memento_url: str | None = None
 
     def header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or None."""

@@ -121,6 +121,7 @@ def redact_capture(capture: Capture) -> Capture:
         final_url=redact(capture.final_url),
         headers=headers,
         redirects=redirects,
+        memento_url=redact(capture.memento_url) if capture.memento_url else None,
     )
     if redacted == capture:
         if any(_record_has_secret(raw) for raw in capture.source_records):

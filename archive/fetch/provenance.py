@@ -3,7 +3,7 @@
 Keys (always present unless noted)::
 
     redline_version   version of redline that made the capture
-    source            "http", "file" or "warc"
+    source            "http", "file", "warc" or "wayback"
     requested_url     the URL asked for, as given
     final_url         the URL of the page after redirects
     redirects         [{"url", "status", "location", "fetched_at", "ip_address"}, ...]
@@ -19,6 +19,8 @@ Keys (always present unless noted)::
     file              the file the page was read from (null when fetched)
     body_sha256       SHA-256 (hex) of the page body, decompressed
     body_length       its length in bytes
+    memento_url       only for a page from a web archive: the memento it was read from
+                      (``fetched_at`` is then the time of the original capture)
     wire_sha256       only when a Content-Encoding was applied: SHA-256 of the bytes
     wire_length       as they travelled, and their length
 """
@@ -69,6 +71,8 @@ def provenance(capture: Capture, *, user_agent: str | None = None) -> dict[str, 
         "body_sha256": hashlib.sha256(capture.body).hexdigest(),
         "body_length": len(capture.body),
     }
+    if capture.memento_url is not None:
+        data["memento_url"] = capture.memento_url
     if capture.wire_body is not None and capture.wire_body != capture.body:
         data["wire_sha256"] = hashlib.sha256(capture.wire_body).hexdigest()
         data["wire_length"] = len(capture.wire_body)

@@ -27,7 +27,8 @@ digests and its ``warcio check`` verifies them).
    (their record ids, WARC-IP-Address, digests, and the crawler's own ``warcinfo``).
 5. A ``metadata`` record (application/warc-fields) about the page's response
    (WARC-Refers-To): the article's id (its URL normalised, tracking parameters
-   removed), the URL asked for, the final URL and each redirect hop.
+   removed), the URL asked for, the final URL, each redirect hop and, for a page read
+   from a web archive, the memento it came from.
 6. When no record above is filed under the article's id, a ``revisit`` record there
    (identical-payload-digest profile, WARC-Refers-To-Target-URI and -Date naming the
    response): replay tools then find every version under the URL the article is known
@@ -310,6 +311,8 @@ class _Writer:
             ("final-url", capture.final_url),
             *(("redirect", f"{hop.url} {hop.status} {hop.location}") for hop in capture.redirects),
         ]
+        if capture.memento_url:
+            lines.append(("memento-url", capture.memento_url))
         content = _fields(lines)
         record_id = _record_id("metadata", capture.final_url, self.date, content)
         headers = self._common(record_id, self.date, None)
