@@ -186,6 +186,22 @@ def test_each_redirect_hop_is_its_own_exchange(http_server: LocalHTTPServer) -> 
     assert back.ip_address == "127.0.0.1"
 
 
+def test_a_redirect_body_is_kept_when_its_end_is_known(http_server: LocalHTTPServer) -> None:
+    moved = "<p>moved</p>" * 20
+    http_server.route("/chunked", Route.redirect("/plain", status=302, body=moved, chunked=True))
+    http_server.route("/unbounded", Route.redirect("/plain", status=302, body=moved, length=False))
+    http_server.route("/plain", body=PAGE)
+    (chunked,) = fetch(http_server.url("/chunked")).redirects
+    assert chunked.body == moved.encode()
+    # A body that ends only when the server closes is not waited for.
+    capture = fetch(http_server.url("/unbounded"))
+    (unbounded,) = capture.redirects
+    assert unbounded.body is None
+    (_, _, _), (_, _, _), (_, hop_http, payload), *_ = records(capture_to_warc(capture))
+    assert hop_http is not None and payload == b""
+    assert hop_http.get_header("Location") == "/plain"
+
+
 def test_a_capture_through_a_tracking_link_is_filed_under_the_article_id(
     tmp_path: Path, http_server: LocalHTTPServer
 ) -> None:

@@ -680,7 +680,9 @@ def _redirect_body(response: Any) -> bytes | None:
     ``REDIRECT_BODY_LIMIT`` or cannot be read (the connection is then dropped)."""
     remaining = getattr(response, "length_remaining", None)
     body: bytes | None = None
-    if remaining is None or remaining <= REDIRECT_BODY_LIMIT:
+    # A body delimited by the connection's end is not waited for (nor one too long).
+    delimited = remaining is not None or getattr(response, "chunked", False)
+    if delimited and (remaining is None or remaining <= REDIRECT_BODY_LIMIT):
         try:
             body = response.read(REDIRECT_BODY_LIMIT + 1, decode_content=False)
         except (HTTPError, OSError, http.client.HTTPException):
