@@ -9,7 +9,9 @@ its ``capture.json`` names the memento it was read from.
 Captures at or before the article's last check are not fetched: they were imported
 by an earlier run (re-running imports nothing twice), or they are older than versions
 the archive already holds, which the capture step could not place before them (import
-history into an archive before watching, or into a new one). Requests are spaced by
+history into an archive before watching, or into a new one). Only the web archive is
+ever asked: a redirect it replays is followed to the target's memento, never to the
+live site. Requests are spaced by
 ``delay`` seconds, and a server that answers 429 or 503 is waited for (its
 Retry-After, at most a minute) and asked again, twice at most.
 """
@@ -17,7 +19,7 @@ Retry-After, at most a minute) and asked again, twice at most.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from redline.archive.capture import record_capture
@@ -63,13 +65,22 @@ class _Polite:
         self.delay = delay
         self.last = 0.0
 
-    def fetch(self, url: str, *, html_only: bool) -> Capture:
+    def fetch(
+        self,
+        url: str,
+        *,
+        html_only: bool,
+        server: WaybackServer,
+        follow: Callable[[str], str] | None = None,
+    ) -> Capture:
         for attempt in range(RETRIES + 1):
             wait = self.last + self.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             try:
-                return self.fetcher.fetch(url, html_only=html_only)
+                return self.fetcher.fetch(
+                    url, html_only=html_only, guard=server.refuse_outside, follow=follow
+                )
             except HTTPStatusError as exc:
                 if exc.status not in (429, 503) or attempt == RETRIES:
                     raise
@@ -100,7 +111,7 @@ def listing(
     start = parse_when(since) if since else None
     end = parse_when(until) if until else None
     query = server.query(url, start, end)
-    answer = polite.fetch(query, html_only=False)
+    answer = polite.fetch(query, html_only=False, server=server)
     mementos = [m for m in server.parse(answer.body, query) if _wanted(m)]
     mementos = list({m.timestamp: m for m in mementos}.values())  # one per second
     state = archive.state(normalize_url(url))
@@ -140,7 +151,12 @@ def import_wayback(
             yield found
             for memento in found.chosen:
                 try:
-                    fetched = polite.fetch(server.memento_url(memento), html_only=True)
+                    fetched = polite.fetch(
+                        server.memento_url(memento),
+                        html_only=True,
+                        server=server,
+                        follow=server.within(memento),
+                    )
                     capture = server.capture_of(fetched, memento, url)
                     yield Imported(url, memento, result=record_capture(archive, capture))
                 except RedlineError as exc:

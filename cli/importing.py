@@ -64,7 +64,9 @@ def wayback(
         delay=delay,
     ):
         if isinstance(item, Listing):
-            known = f", {item.known} imported before" if item.known else ""
+            known = (
+                f", {item.known} not after the last check (imported before)" if item.known else ""
+            )
             click.echo(
                 f"{printable(item.url)}: {item.found} captures{known}, {len(item.chosen)} to fetch",
                 err=True,

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from redline.archive.core.models import Capture
+from redline.archive.core.models import Capture, Redirect
 from redline.archive.fetch.warc import capture_to_warc
 from redline.archive.fetch.wayback import WaybackServer, timestamp_time
 from tests.support.pywb import Pywb
 
 Run = Callable[..., Result]
 ARTICLE = "https://news.example/2020/barrier-vote"
+OLD = "https://news.example/bridge"
+MOVED = "https://news.example/2020/bridge-reopens"
 TIMES = [datetime(2020, month, 3, 12, 0, 0, tzinfo=timezone.utc) for month in (1, 2, 3, 4, 5)]
 LEADS = [
     "The council approved the flood barrier by seven votes to two on Monday night.",
@@ -61,6 +63,28 @@ def wayback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pywb]:
         path = root / f"crawl-{n}.warc.gz"
         path.write_bytes(capture_to_warc(capture))
         warcs.append(path)
+    # An article the site had moved when the web archive captured it.
+    moved = Capture(
+        requested_url=OLD,
+        final_url=MOVED,
+        body=page(LEADS[0].replace("flood barrier", "bridge"), 9),
+        fetched_at=TIMES[0],
+        status=200,
+        reason="OK",
+        headers=(("Content-Type", "text/html; charset=utf-8"),),
+        redirects=(
+            Redirect(
+                OLD,
+                301,
+                MOVED,
+                reason="Moved Permanently",
+                headers=(("Location", MOVED), ("Content-Length", "0")),
+                fetched_at=TIMES[0] - timedelta(seconds=1),
+            ),
+        ),
+    )
+    warcs.append(root / "moved.warc.gz")
+    warcs[-1].write_bytes(capture_to_warc(moved))
     with Pywb(root / "server") as server:
         server.add("news", *warcs)
         server.start()
@@ -89,7 +113,7 @@ def test_five_captures_three_versions_and_a_second_run_stores_nothing(
 
     again = redline("import", "wayback", ARTICLE, "--wayback-url", source, "--delay", "0")
     assert again.exit_code == 0, again.output
-    assert "5 captures, 5 imported before, 0 to fetch" in again.stderr
+    assert "5 captures, 5 not after the last check (imported before), 0 to fetch" in again.stderr
     assert "0 new versions stored" in again.stderr
     assert again.stdout == ""
     after = redline("log", "--json", ARTICLE)
@@ -124,6 +148,24 @@ def test_provenance_names_the_memento_and_the_original_time(
     assert provenance["fetched_at"] == "2020-02-03T12:00:00Z"
     assert provenance["final_url"] == ARTICLE
     assert provenance["request_headers"] == [] and provenance["ip_address"] is None
+
+
+@pytest.mark.e2e
+def test_a_redirect_in_the_web_archive_is_a_redirect_of_the_original_urls(
+    redline: Run, wayback: Pywb, archive_dir: Path
+) -> None:
+    source = f"{wayback.base_url}/news"
+    result = redline("import", "wayback", OLD, "--wayback-url", source, "--delay", "0")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split()[0] == "new"
+    (provenance,) = [json.loads(p.read_text()) for p in archive_dir.rglob("capture.json")]
+    assert (provenance["requested_url"], provenance["final_url"]) == (OLD, MOVED)
+    assert [(h["url"], h["status"], h["location"]) for h in provenance["redirects"]] == [
+        (OLD, 301, MOVED)
+    ]
+    assert provenance["memento_url"].endswith(f"id_/{MOVED}")
+    shown = redline("show", OLD)
+    assert "bridge" in shown.stdout
 
 
 @pytest.mark.e2e

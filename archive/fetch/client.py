@@ -324,6 +324,7 @@ class Fetcher:
         guard: UrlGuard | None = None,
         peer_guard: UrlGuard | None = None,
         html_only: bool = True,
+        follow: Callable[[str], str] | None = None,
     ) -> Capture:
         """Fetch ``url`` (following redirects) and return the final page as a Capture.
 
@@ -331,14 +332,17 @@ class Fetcher:
         ``guard`` may refuse any URL of the chain, and ``peer_guard`` the address each
         connection reached (both raise ``GuardRefused``); with
         ``html_only=False`` any content type is accepted (robots.txt, feeds, sitemaps).
-        A final status outside 2xx raises ``HTTPStatusError``, which carries it. The
-        whole fetch, redirects, headers and body included, ends by ``deadline``
-        seconds after it began, however slowly the server sends.
+        ``follow`` maps each redirect's target to the URL requested next (a web
+        archive's redirect to an original URL, followed inside the archive); the hop
+        keeps the target as the server gave it. A final status outside 2xx raises
+        ``HTTPStatusError``, which carries it. The whole fetch, redirects, headers and
+        body included, ends by ``deadline`` seconds after it began, however slowly the
+        server sends.
         """
         deadline_at = time.monotonic() + self.deadline
         with deadline(deadline_at) as watch:
             try:
-                return self._fetch(url, headers, guard, peer_guard, html_only, deadline_at)
+                return self._fetch(url, headers, guard, peer_guard, html_only, deadline_at, follow)
             except FetchError as exc:
                 if watch.expired and not isinstance(exc, HTTPStatusError):
                     raise _deadline_error(url.strip(), self.deadline) from None
@@ -356,6 +360,7 @@ class Fetcher:
         peer_guard: UrlGuard | None,
         html_only: bool,
         deadline_at: float,
+        follow: Callable[[str], str] | None = None,
     ) -> Capture:
         requested = url
         url = url.strip()
@@ -429,7 +434,7 @@ class Fetcher:
                     f"(last to {target}); the site may be misconfigured"
                 )
             seen.add(key)
-            current = target
+            current = follow(target) if follow is not None else target
 
         try:
             if not 200 <= status < 300:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
@@ -92,6 +92,24 @@ class WaybackServer:
 
     def memento_url(self, memento: Memento) -> str:
         return f"{self.replay_base}{memento.timestamp}id_/{memento.url}"
+
+    def within(self, memento: Memento) -> Callable[[str], str]:
+        """Where a redirect met replaying ``memento`` is followed: the target's
+        memento at the same time, never the live web (pywb's ``id_`` replay leaves
+        an original Location as it was)."""
+
+        def follow(target: str) -> str:
+            if self.original(target) is not None:
+                return target
+            return f"{self.replay_base}{memento.timestamp}id_/{target}"
+
+        return follow
+
+    def refuse_outside(self, url: str) -> str | None:
+        """A guard: why ``url`` may not be fetched while reading this web archive."""
+        if url.startswith(self.replay_base) or url.startswith(self.cdx_url):
+            return None
+        return f"{url} is outside the web archive {self.replay_base}; it was not fetched"
 
     def query(
         self,
