@@ -17,7 +17,7 @@ from typing import Any
 
 from redline.archive.core.errors import UsageError
 from redline.archive.core.models import Article
-from redline.archive.diff.model import SEVERITIES, Significance, diff_articles
+from redline.archive.diff.model import SEVERITIES, ArticleDiff, Significance, diff_articles
 from redline.archive.diff.significance import assess, first_capture, rank
 from redline.archive.ingest.decide import Reading, reconcile
 from redline.archive.ingest.reading import read_version
@@ -39,6 +39,10 @@ class LogEntry:
     reverts_to: int | None = None
     #: True for each version of a change that a later version undid, and for that one.
     flip_flop: bool = False
+    #: The article as it was graded, and its word-level diff from the version before
+    #: (for exports; not part of ``to_dict``).
+    article: Article | None = field(default=None, compare=False, repr=False)
+    diff: ArticleDiff | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -96,6 +100,8 @@ def history(archive: Archive, object_id: str) -> list[LogEntry]:
                 significance=significance,
                 reverts_to=reverts_to,
                 flip_flop=reverts_to is not None,
+                article=article,
+                diff=changes,
             )
         )
         seen[fingerprint] = info.number

@@ -38,7 +38,12 @@ COMMANDS = {
     ),
     "demo": ("redline.cli.demo", "Capture the bundled example article and show its silent edit."),
     "diff": ("redline.cli.diff", "Show the word-level changes between two versions."),
+    "export": (
+        "redline.cli.export",
+        "Export versions as WACZ, WARC, BagIt, JSON Lines or SQLite.",
+    ),
     "extract": ("redline.cli.extract", "Extract the article from saved HTML files and print it."),
+    "import": ("redline.cli.importing", "Import an article's history from a web archive."),
     "list": ("redline.cli.listing", "List the archived articles."),
     "log": ("redline.cli.log", "List the versions of one article."),
     "report": ("redline.cli.report", "Summarise what a watch run found, for people or CI."),

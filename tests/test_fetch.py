@@ -16,7 +16,6 @@ import pytest
 
 from redline import __version__
 from redline.archive.core.errors import FetchError, InputError, RedlineError, UsageError
-from redline.archive.core.models import Redirect
 from redline.archive.fetch.client import DEFAULT_USER_AGENT, Fetcher, fetch, read_html_file
 from tests.support.http_server import LocalHTTPServer, Route, unused_port
 
@@ -159,13 +158,13 @@ def test_redirect_chain_is_recorded(http_server: LocalHTTPServer) -> None:
     base = http_server.base_url
     assert capture.requested_url == start
     assert capture.final_url == base + "/final"
-    assert capture.redirects == (
-        Redirect(base + "/a", 301, base + "/b"),
-        Redirect(base + "/b", 302, base + "/c?x=1"),
-        Redirect(base + "/c?x=1", 303, base + "/d"),
-        Redirect(base + "/d", 307, base + "/e"),
-        Redirect(base + "/e", 308, base + "/final"),
-    )
+    assert [(hop.url, hop.status, hop.location) for hop in capture.redirects] == [
+        (base + "/a", 301, base + "/b"),
+        (base + "/b", 302, base + "/c?x=1"),
+        (base + "/c?x=1", 303, base + "/d"),
+        (base + "/d", 307, base + "/e"),
+        (base + "/e", 308, base + "/final"),
+    ]
     assert capture.body == PAGE.encode()
 
 

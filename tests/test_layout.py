@@ -19,6 +19,8 @@ ARCHIVE = REPO / "archive"
 #: watch → render is the direction of every import, and the top of archive/ holds the
 #: use-cases the command line calls.
 LAYERS = ["core", "fetch", "extract", "diff", "store", "ocfl", "ingest", "watch", "render", ""]
+#: Exports (WACZ, WARC, BagIt, tables) read every layer below the use-cases.
+LAYERS.insert(LAYERS.index(""), "export")
 #: At most this many modules at the top of archive/ (use-cases and the public API).
 TOP_LIMIT = 12
 

@@ -100,3 +100,22 @@ def test_credentials_in_a_query_are_sent_but_never_kept_or_shown(
     if command == "watch":
         report = redline("report", "--format", "json")
         _assert_no_secret(report.stdout)
+
+
+def test_a_redirect_carrying_a_secret_is_kept_without_it(
+    redline: Run, http_server: LocalHTTPServer, archive_dir: Path
+) -> None:
+    target = http_server.route("/page", Route(body=PAGE)) + "?token=TOKEN-8f3a"
+    moved = f'<html><body><a href="{target}">moved</a></body></html>'
+    start = http_server.route("/go", Route.redirect(target, status=302, body=moved))
+    result = redline("capture", start + "?api_key=KEY-77c1")
+    assert result.exit_code == 0, result.output
+    stored = _everything(archive_dir)
+    _assert_no_secret(result.stdout, result.stderr, stored)
+    # The hop is in the WARC all the same, as its own exchange, without its body.
+    (warc,) = archive_dir.rglob("capture.warc.gz")
+    text = gzip.decompress(warc.read_bytes()).decode("utf-8", "replace")
+    assert "WARC-Target-URI: " + start + "?api_key=REDACTED" in text
+    assert "HTTP/1.1 302 Found" in text
+    assert "Location: " + target.replace("TOKEN-8f3a", "REDACTED") in text
+    assert "X-Redline-Orig-Content-Length" in text and "moved</a>" not in text

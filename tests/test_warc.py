@@ -21,9 +21,15 @@ from warcio.warcwriter import WARCWriter
 
 from redline import __version__
 from redline.archive.core.errors import InputError
-from redline.archive.core.models import Capture, Redirect
+from redline.archive.core.models import Capture
 from redline.archive.fetch.client import fetch, read_html_file
-from redline.archive.fetch.warc import capture_to_warc, captures_from_warc, provenance, warc_date
+from redline.archive.fetch.warc import (
+    capture_to_warc,
+    captures_from_warc,
+    captures_in_warc,
+    provenance,
+    warc_date,
+)
 from tests.support.http_server import LocalHTTPServer, Route
 
 pytest_plugins = ["tests.support.fixtures"]
@@ -94,8 +100,9 @@ def test_warcio_check_and_index_accept_every_kind(
     assert indexed.returncode == 0, indexed.stderr
     lines = [json.loads(line) for line in indexed.stdout.splitlines()]
     types = [line["warc-type"] for line in lines]
-    assert types.count("warcinfo") == 5
-    assert types.count("request") == types.count("response") == 4
+    assert types.count("warcinfo") == types.count("metadata") == 5
+    # The redirected fetch is two exchanges: the 301 and the page.
+    assert types.count("request") == types.count("response") == 5
     assert types.count("resource") == 1
     assert {"warc-type": "resource", "warc-target-uri": "https://example.com/story"} in lines
 
@@ -104,7 +111,7 @@ def test_response_record_is_the_exchange(http_captures: dict[str, Capture]) -> N
     capture = http_captures["gzip"]
     data = capture_to_warc(capture)
     assert data[:2] == b"\x1f\x8b"
-    (info, _, info_body), (req, req_http, _), (resp, resp_http, payload) = records(data)
+    (info, _, info_body), (req, req_http, _), (resp, resp_http, payload), _meta = records(data)
 
     assert info.protocol == "WARC/1.1"
     assert info.get_header("WARC-Type") == "warcinfo"
@@ -132,16 +139,112 @@ def test_response_record_is_the_exchange(http_captures: dict[str, Capture]) -> N
     assert info.get_header("WARC-Record-ID") == resp.get_header("WARC-Warcinfo-ID")
 
 
-def test_redirected_capture_targets_the_final_url(http_captures: dict[str, Capture]) -> None:
-    capture = http_captures["redirected"]
-    assert capture.redirects and capture.final_url.endswith("/plain")
-    uris = {rec.get_header("WARC-Target-URI") for rec, _, _ in records(capture_to_warc(capture))}
-    assert uris == {None, capture.final_url}
+def record_offsets(data: bytes) -> list[tuple[int, str]]:
+    iterator = ArchiveIterator(io.BytesIO(data))
+    return [(iterator.offset, record.rec_type) for record in iterator]
+
+
+def test_each_redirect_hop_is_its_own_exchange(http_server: LocalHTTPServer) -> None:
+    moved = b'<html><body><a href="/plain">moved here</a></body></html>'
+    http_server.route("/old", Route.redirect("/plain", status=301, body=moved))
+    http_server.route("/plain", body=PAGE)
+    capture = fetch(http_server.url("/old"))
+    found = records(capture_to_warc(capture))
+    kinds = [
+        (rec.get_header("WARC-Type"), rec.get_header("WARC-Target-URI")) for rec, _, _ in found
+    ]
+    assert kinds == [
+        ("warcinfo", None),
+        ("request", http_server.url("/old")),
+        ("response", http_server.url("/old")),
+        ("request", http_server.url("/plain")),
+        ("response", http_server.url("/plain")),
+        ("metadata", http_server.url("/plain")),
+    ]
+    (_, _, _), (req1, req1_http, _), (resp1, resp1_http, body1) = found[:3]
+    (req2, _, _), (resp2, resp2_http, body2), (meta, _, meta_body) = found[3:]
+    # Each request points at its own response; each response names the server.
+    assert req1.get_header("WARC-Concurrent-To") == resp1.get_header("WARC-Record-ID")
+    assert req2.get_header("WARC-Concurrent-To") == resp2.get_header("WARC-Record-ID")
+    assert resp1.get_header("WARC-IP-Address") == resp2.get_header("WARC-IP-Address") == "127.0.0.1"
+    assert req1_http is not None and req1_http.statusline == "/old HTTP/1.1"
+    assert resp1_http is not None and resp1_http.statusline == "301 Moved Permanently"
+    assert resp1_http.get_header("Location") == "/plain"
+    assert body1 == moved  # the redirect as it was served
+    assert resp2_http is not None and resp2_http.statusline == "200 OK" and body2 == PAGE.encode()
+    # The metadata record ties the article's id to the page's response.
+    assert meta.get_header("WARC-Refers-To") == resp2.get_header("WARC-Record-ID")
+    assert f"article-id: {http_server.url('/old')}".encode() in meta_body
+    assert f"redirect: {http_server.url('/old')} 301 {http_server.url('/plain')}".encode() in (
+        meta_body
+    )
+    # Read back, the chain is whole again.
+    (back,) = captures_in_warc(capture_to_warc(capture), "stored")
+    assert [(h.url, h.status, h.location, h.body) for h in back.redirects] == [
+        (http_server.url("/old"), 301, http_server.url("/plain"), moved)
+    ]
+    assert back.ip_address == "127.0.0.1"
+
+
+def test_a_redirect_body_is_kept_when_its_end_is_known(http_server: LocalHTTPServer) -> None:
+    moved = "<p>moved</p>" * 20
+    http_server.route("/chunked", Route.redirect("/plain", status=302, body=moved, chunked=True))
+    http_server.route("/unbounded", Route.redirect("/plain", status=302, body=moved, length=False))
+    http_server.route("/plain", body=PAGE)
+    (chunked,) = fetch(http_server.url("/chunked")).redirects
+    assert chunked.body == moved.encode()
+    # A body that ends only when the server closes is not waited for.
+    capture = fetch(http_server.url("/unbounded"))
+    (unbounded,) = capture.redirects
+    assert unbounded.body is None
+    (_, _, _), (_, _, _), (_, hop_http, payload), *_ = records(capture_to_warc(capture))
+    assert hop_http is not None and payload == b""
+    assert hop_http.get_header("Location") == "/plain"
+
+
+def test_a_capture_through_a_tracking_link_is_filed_under_the_article_id(
+    tmp_path: Path, http_server: LocalHTTPServer
+) -> None:
+    http_server.route("/plain", body=PAGE)
+    capture = fetch(http_server.url("/plain?utm_source=feed&id=7"))
+    data = capture_to_warc(capture)
+    found = records(data)
+    (response,) = [rec for rec, _, _ in found if rec.get_header("WARC-Type") == "response"]
+    (revisit, revisit_http, payload) = found[-1]
+    article_id = http_server.url("/plain?id=7")
+    assert revisit.get_header("WARC-Type") == "revisit"
+    assert revisit.get_header("WARC-Target-URI") == article_id
+    assert revisit.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+    assert revisit.get_header("WARC-Refers-To") == response.get_header("WARC-Record-ID")
+    assert revisit.get_header("WARC-Refers-To-Target-URI") == capture.final_url
+    assert revisit.get_header("WARC-Refers-To-Date") == response.get_header("WARC-Date")
+    assert revisit.get_header("WARC-Payload-Digest") == response.get_header("WARC-Payload-Digest")
+    assert revisit_http is not None and revisit_http.statusline == "200 OK" and payload == b""
+    # Replay tools index it under the article's URL: cdxj-indexer (pywb's indexer).
+    path = write(tmp_path, "tracked.warc.gz", data)
+    assert warcio_cli("check", str(path)).returncode == 0
+    index = subprocess.run(
+        [str(WARCIO.with_name("cdxj-indexer")), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert any(
+        line.startswith("1,0,0,127:")
+        and "/plain?id=7 " in line
+        and '"mime": "warc/revisit"' in line
+        for line in index.splitlines()
+    ), index
+    # A capture already at the article's URL needs no revisit.
+    plain = fetch(http_server.url("/plain"))
+    assert "revisit" not in [
+        rec.get_header("WARC-Type") for rec, _, _ in records(capture_to_warc(plain))
+    ]
 
 
 def test_chunked_transfer_header_is_renamed(http_captures: dict[str, Capture]) -> None:
     capture = http_captures["chunked"]
-    _, _, (_, resp_http, payload) = records(capture_to_warc(capture))
+    _, _, (_, resp_http, payload), _meta = records(capture_to_warc(capture))
     assert resp_http is not None
     assert resp_http.get_header("Transfer-Encoding") is None
     assert resp_http.get_header("X-Redline-Orig-Transfer-Encoding") == "chunked"
@@ -149,7 +252,7 @@ def test_chunked_transfer_header_is_renamed(http_captures: dict[str, Capture]) -
 
 
 def test_file_capture_is_a_resource_record(file_capture: Capture) -> None:
-    (info, _, _), (resource, http_headers, payload) = records(capture_to_warc(file_capture))
+    (info, _, _), (resource, http_headers, payload), _meta = records(capture_to_warc(file_capture))
     assert resource.get_header("WARC-Type") == "resource"
     assert resource.get_header("Content-Type") == "text/html"
     assert resource.get_header("WARC-Target-URI") == "https://example.com/story"
@@ -222,7 +325,9 @@ def test_reads_a_warc_recorded_by_warcio(tmp_path: Path, http_server: LocalHTTPS
     (capture,) = list(captures_from_warc(path))
     assert capture.final_url == http_server.url("/story")
     assert capture.requested_url == http_server.url("/old")
-    assert capture.redirects == (Redirect(http_server.url("/old"), 301, http_server.url("/story")),)
+    assert [(hop.url, hop.status, hop.location) for hop in capture.redirects] == [
+        (http_server.url("/old"), 301, http_server.url("/story"))
+    ]
     assert capture.body == (PAGE * 10).encode()
     assert capture.wire_body is not None and gzip.decompress(capture.wire_body) == capture.body
     assert capture.user_agent == "recorder/2"
@@ -331,7 +436,9 @@ def test_missing_and_directory(tmp_path: Path) -> None:
 
 def test_truncated_warc(tmp_path: Path, file_capture: Capture) -> None:
     data = capture_to_warc(file_capture)
-    warc_error(write(tmp_path, "cut.warc.gz", data[: len(data) - 40]), "truncated or damaged")
+    # Cut inside the page's record (the records after it are redline's notes about it).
+    page_end = [offset for offset, kind in record_offsets(data) if kind == "metadata"][0]
+    warc_error(write(tmp_path, "cut.warc.gz", data[: page_end - 40]), "truncated or damaged")
 
 
 def test_warc_without_html(tmp_path: Path) -> None:
@@ -366,8 +473,16 @@ def test_provenance_of_a_fetch(http_captures: dict[str, Capture]) -> None:
     assert data["requested_url"].endswith("/start")
     assert data["final_url"].endswith("/plain")
     assert data["redirects"] == [
-        {"url": capture.redirects[0].url, "status": 301, "location": capture.final_url}
+        {
+            "url": capture.redirects[0].url,
+            "status": 301,
+            "location": capture.final_url,
+            "fetched_at": data["redirects"][0]["fetched_at"],
+            "ip_address": "127.0.0.1",
+        }
     ]
+    assert data["redirects"][0]["fetched_at"] <= data["fetched_at"]
+    assert data["ip_address"] == "127.0.0.1"
     assert data["status"] == 200 and data["reason"] == "OK"
     assert data["http_version"] == "HTTP/1.1"
     assert data["fetched_at"].endswith("Z")

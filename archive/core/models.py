@@ -9,11 +9,24 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Redirect:
-    """One hop of a redirect chain: the URL asked for, its status and where it pointed."""
+    """One hop of a redirect chain: the URL asked for, its status and where it pointed.
+
+    A fetched hop also keeps its exchange, so the WARC holds it as a request and a
+    response of its own: the request headers sent, the response's reason, headers and
+    body as received (``body`` is None when it was not kept: too large, or dropped
+    because a secret in the chain's URLs was redacted), when it was answered and the
+    peer's IP address."""
 
     url: str
     status: int
     location: str
+    reason: str = ""
+    http_version: str = "HTTP/1.1"
+    headers: tuple[tuple[str, str], ...] = ()
+    request_headers: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = b""
+    fetched_at: datetime | None = None
+    ip_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,7 @@ class Capture:
     final_url: str
     body: bytes
     fetched_at: datetime
-    source: str = "http"  # "http" | "file" | "warc"
+    source: str = "http"  # "http" | "file" | "warc" | "wayback"
     status: int | None = None
     reason: str = ""
     http_version: str = "HTTP/1.1"
@@ -39,6 +52,15 @@ class Capture:
     wire_body: bytes | None = None
     file_path: str | None = None
     user_agent: str | None = None
+    #: The IP address of the server that answered, when known.
+    ip_address: str | None = None
+    #: For a page read from a WARC file: the records of its exchange there (the
+    #: ``warcinfo``, each hop's request and response, records about them), each the
+    #: uncompressed bytes of one record exactly as the file held it.
+    source_records: tuple[bytes, ...] = ()
+    #: For a page read from a web archive (``source="wayback"``): the memento's URL
+    #: it was fetched from; ``fetched_at`` is then the time of the original capture.
+    memento_url: str | None = None
 
     def header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or None."""

@@ -104,7 +104,15 @@ def redact_capture(capture: Capture) -> Capture:
         for name, value in capture.headers
     )
     redirects = tuple(
-        replace(hop, url=redact(hop.url), location=redact(hop.location))
+        replace(
+            hop,
+            url=redact(hop.url),
+            location=redact(hop.location),
+            headers=tuple(
+                (name, redact_text(value) if name.lower() in _URL_HEADERS else value)
+                for name, value in hop.headers
+            ),
+        )
         for hop in capture.redirects
     )
     redacted = replace(
@@ -113,8 +121,37 @@ def redact_capture(capture: Capture) -> Capture:
         final_url=redact(capture.final_url),
         headers=headers,
         redirects=redirects,
+        memento_url=redact(capture.memento_url) if capture.memento_url else None,
     )
-    return capture if redacted == capture else redacted
+    if redacted == capture:
+        if any(_record_has_secret(raw) for raw in capture.source_records):
+            return replace(capture, source_records=())
+        return capture
+    # A redirect's body repeats its Location, and a source WARC's records hold the URLs
+    # as they were: neither is kept once a secret had to be taken out.
+    return replace(
+        redacted,
+        redirects=tuple(replace(hop, body=None) for hop in redirects),
+        source_records=(),
+    )
 
 
 _URL_HEADERS = frozenset({"location", "content-location", "link", "refresh"})
+
+
+def has_secret(text: str) -> bool:
+    """Whether ``text`` holds a URL that ``redact`` would change."""
+    return "://" in text and any(redact(url) != url for url in _URL_IN_TEXT.findall(text))
+
+
+def _record_has_secret(raw: bytes) -> bool:
+    """Whether a WARC record names a URL with a secret anywhere but in the page it holds
+    (its WARC headers, its HTTP headers, a crawler's notes such as its command line)."""
+    head, _, block = raw.partition(b"\r\n\r\n")
+    kind = re.search(rb"(?im)^WARC-Type:\s*(\S+)", head)
+    target = re.search(rb"(?im)^WARC-Target-URI:\s*<?https?:", head)
+    if kind is not None and kind.group(1).lower() in (b"response", b"revisit"):
+        block = block.partition(b"\r\n\r\n")[0]  # the HTTP headers, not the page
+    elif kind is not None and kind.group(1).lower() == b"resource" and target is not None:
+        block = b""  # a page saved as it was served
+    return has_secret((head + b"\n" + block).decode("utf-8", "replace"))

@@ -324,6 +324,7 @@ class Fetcher:
         guard: UrlGuard | None = None,
         peer_guard: UrlGuard | None = None,
         html_only: bool = True,
+        follow: Callable[[str], str] | None = None,
     ) -> Capture:
         """Fetch ``url`` (following redirects) and return the final page as a Capture.
 
@@ -331,14 +332,17 @@ class Fetcher:
         ``guard`` may refuse any URL of the chain, and ``peer_guard`` the address each
         connection reached (both raise ``GuardRefused``); with
         ``html_only=False`` any content type is accepted (robots.txt, feeds, sitemaps).
-        A final status outside 2xx raises ``HTTPStatusError``, which carries it. The
-        whole fetch, redirects, headers and body included, ends by ``deadline``
-        seconds after it began, however slowly the server sends.
+        ``follow`` maps each redirect's target to the URL requested next (a web
+        archive's redirect to an original URL, followed inside the archive); the hop
+        keeps the target as the server gave it. A final status outside 2xx raises
+        ``HTTPStatusError``, which carries it. The whole fetch, redirects, headers and
+        body included, ends by ``deadline`` seconds after it began, however slowly the
+        server sends.
         """
         deadline_at = time.monotonic() + self.deadline
         with deadline(deadline_at) as watch:
             try:
-                return self._fetch(url, headers, guard, peer_guard, html_only, deadline_at)
+                return self._fetch(url, headers, guard, peer_guard, html_only, deadline_at, follow)
             except FetchError as exc:
                 if watch.expired and not isinstance(exc, HTTPStatusError):
                     raise _deadline_error(url.strip(), self.deadline) from None
@@ -356,6 +360,7 @@ class Fetcher:
         peer_guard: UrlGuard | None,
         html_only: bool,
         deadline_at: float,
+        follow: Callable[[str], str] | None = None,
     ) -> Capture:
         requested = url
         url = url.strip()
@@ -374,7 +379,7 @@ class Fetcher:
                 raise GuardRefused(refusal)
             request_headers = self._request_headers(current, cookies.header(host)) + extra
             response = self._open(current, request_headers, deadline_at)
-            peer = _peer_address(response) if peer_guard is not None else None
+            peer = _peer_address(response)
             refused = peer_guard(peer) if peer_guard is not None and peer else None
             if refused:
                 response.close()
@@ -391,14 +396,27 @@ class Fetcher:
             if status not in REDIRECT_STATUSES:
                 break
             location = response.headers.get("Location", "").strip()
-            _discard(response)
+            hop_body = _redirect_body(response)
             if not location:
                 raise FetchError(
                     f"{current} returned {said} without a Location header; "
                     "the site is misconfigured, try the page's final URL"
                 )
             target = _defrag(urljoin(current, location))
-            redirects.append(Redirect(current, status, target))
+            redirects.append(
+                Redirect(
+                    current,
+                    status,
+                    target,
+                    reason=reason,
+                    http_version=_http_version(response),
+                    headers=received,
+                    request_headers=request_headers,
+                    body=hop_body,
+                    fetched_at=fetched_at,
+                    ip_address=peer,
+                )
+            )
             if url_problem(target):
                 raise FetchError(
                     f"{current} redirects to {target!r}, which is not an http(s) URL; "
@@ -416,7 +434,7 @@ class Fetcher:
                     f"(last to {target}); the site may be misconfigured"
                 )
             seen.add(key)
-            current = target
+            current = follow(target) if follow is not None else target
 
         try:
             if not 200 <= status < 300:
@@ -432,7 +450,6 @@ class Fetcher:
             body, wire = self._read_final(response, current, said, deadline_at, html_only=html_only)
         finally:
             response.release_conn()
-        version = "HTTP/1.0" if getattr(response, "version", 11) == 10 else "HTTP/1.1"
         return Capture(
             requested_url=requested,
             final_url=current,
@@ -441,12 +458,13 @@ class Fetcher:
             source="http",
             status=status,
             reason=reason,
-            http_version=version,
+            http_version=_http_version(response),
             headers=received,
             request_headers=request_headers,
             redirects=tuple(redirects),
             wire_body=wire,
             user_agent=self.user_agent,
+            ip_address=peer,
         )
 
     # -- steps -------------------------------------------------------------------------
@@ -652,6 +670,34 @@ def _peer_address(response: Any) -> str | None:
         return str(sock.getpeername()[0]) if sock is not None else None
     except (OSError, IndexError, TypeError):
         return None
+
+
+def _http_version(response: Any) -> str:
+    return "HTTP/1.0" if getattr(response, "version", 11) == 10 else "HTTP/1.1"
+
+
+#: A redirect's body is kept for the WARC up to this size (they are a few hundred bytes).
+REDIRECT_BODY_LIMIT = 64 * 1024
+
+
+def _redirect_body(response: Any) -> bytes | None:
+    """A redirect's body as it travelled, or None when it is over
+    ``REDIRECT_BODY_LIMIT`` or cannot be read (the connection is then dropped)."""
+    remaining = getattr(response, "length_remaining", None)
+    body: bytes | None = None
+    # A body delimited by the connection's end is not waited for (nor one too long).
+    delimited = remaining is not None or getattr(response, "chunked", False)
+    if delimited and (remaining is None or remaining <= REDIRECT_BODY_LIMIT):
+        try:
+            body = response.read(REDIRECT_BODY_LIMIT + 1, decode_content=False)
+        except (HTTPError, OSError, http.client.HTTPException):
+            body = None
+    if body is None or len(body) > REDIRECT_BODY_LIMIT:
+        response.close()
+        response.release_conn()
+        return None
+    response.release_conn()
+    return body
 
 
 def _discard(response: Any) -> None:

@@ -381,13 +381,26 @@ class Archive:
 
     def raw_capture(self, object_id: str, version: int) -> Capture:
         """The page as it was captured for ``version``, read back from its WARC."""
-        from redline.archive.fetch.warc import captures_in_warc  # only when read back
+        from redline.archive.fetch.warcread import captures_in_warc  # only when read back
 
         data = self.read_file(object_id, version, CAPTURE_WARC)
         try:
             return next(captures_in_warc(data, f"the WARC of {object_id} v{version}"))
         except InputError as exc:
             raise CorruptArchive(f"{exc.message}; run redline verify") from None
+
+    def copy_objects(self, object_ids: list[str], write: Callable[[str, bytes], None]) -> None:
+        """Hand ``write(path, data)`` an OCFL storage root holding just these objects:
+        the root's declaration and every file of each object, paths relative to
+        ``ocfl/``. Each object's inventory is checked against its sidecar first."""
+        for name, data in ocfl.storage_root_files().items():
+            write(name, data)
+        for object_id in object_ids:
+            if self.load_inventory(object_id) is None:
+                raise NotFound(self._not_found(object_id))
+            root = self.object_root(object_id)
+            for key in sorted(self.store.list(f"{root}/")):
+                write(key[len(layout.OCFL_ROOT) + 1 :], self.store.read(key))
 
     def has_run(self, run_id: str) -> bool:
         return runlog.run_exists(self.store, run_id)
@@ -627,7 +640,7 @@ class Archive:
         return {
             ARTICLE_JSON: ocfl.dump_json(article_json),
             ARTICLE_TXT: article_to_text(article).encode("utf-8"),
-            CAPTURE_WARC: capture_to_warc(capture),
+            CAPTURE_WARC: capture_to_warc(capture, article_id=object_id),
             CAPTURE_JSON: ocfl.dump_json(provenance(capture, user_agent=capture.user_agent)),
         }
 
