@@ -8,6 +8,7 @@ from redline.archive.compare import compare, parse_version
 from redline.archive.render.formats import DIFF_FORMATS, DiffOptions, render_diff
 from redline.cli.options import (
     archive_option,
+    chosen_format,
     color_option,
     json_option,
     open_archive,
@@ -55,8 +56,7 @@ def command(
 
     Negative numbers count back from the latest: -1 is the latest, -2 the one before.
     """
-    if as_json:
-        fmt = "json"
+    fmt = chosen_format(fmt, as_json)
     report = compare(
         open_archive(archive_path),
         url,

@@ -78,6 +78,17 @@ def json_option(arg: F | str, /) -> F | Callable[[F], F]:
     return click.option("--json", "as_json", is_flag=True, help=JSON_HELP)(arg)
 
 
+def chosen_format(fmt: str, as_json: bool) -> str:
+    """The output format: ``--json`` is ``--format json``; asking for both JSON and
+    another format is a usage error."""
+    if not as_json:
+        return fmt
+    source = click.get_current_context().get_parameter_source("fmt")
+    if fmt != "json" and source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError(f"--json and --format {fmt} ask for two formats; give one")
+    return "json"
+
+
 def echo_error(message: str) -> None:
     """One ``Error:`` line on stderr, safe to print whatever a server put in it."""
     click.echo(f"Error: {redact_text(printable(message))}", err=True)

@@ -10,7 +10,7 @@ from redline.archive.core.files import write_atomically
 from redline.archive.core.times import parse_when
 from redline.archive.render.formats import REPORT_FORMATS, render_report
 from redline.archive.report import build_report
-from redline.cli.options import archive_option, json_option, open_archive
+from redline.cli.options import archive_option, chosen_format, json_option, open_archive
 
 
 @click.command("report", short_help="Summarise what a watch run found, for people or CI.")
@@ -60,8 +60,7 @@ def command(
     summary; the JSON's counts (counts.changed, counts.new, counts.gone, ...) suit
     scripts.
     """
-    if as_json:
-        fmt = "json"
+    fmt = chosen_format(fmt, as_json)
     archive = open_archive(archive_path)
     report = build_report(
         archive, run=run_id, since=parse_when(since) if since is not None else None

@@ -48,6 +48,16 @@ def test_json_is_the_same_as_format_json(redline: Run, example: dict[str, object
     assert json.loads(by_flag.stdout)["stealth"] is True
 
 
+def test_json_with_another_format_is_a_usage_error(
+    redline: Run, example: dict[str, object]
+) -> None:
+    url = capture_example(redline, example)
+    both = redline("diff", url, "--json", "--format", "html")
+    assert both.exit_code == 2 and both.stdout == ""
+    assert "--json and --format html ask for two formats" in both.stderr
+    assert redline("report", "--json", "--format", "markdown").exit_code == 2
+
+
 def test_verify_json_gives_each_problem_and_a_summary(
     redline: Run, example: dict[str, object], archive_dir: Path
 ) -> None:
