@@ -15,7 +15,10 @@ from click.testing import CliRunner, Result
 from redline.archive.core.errors import ArchiveError
 from redline.archive.core.wording import clip, join_reasons
 from redline.archive.render import diff_html, report_html
+from redline.archive.render.report_html import render_report_html
+from redline.archive.watch.report import Excerpt, Item, Report, RunInfo
 from redline.cli.main import COMMANDS, cli
+from tests.test_render_formats import run_chromium
 
 Run = Callable[..., Result]
 
@@ -132,3 +135,47 @@ def test_deleted_and_inserted_words_differ_without_colour(page: object) -> None:
     assert "text-decoration: underline" in _rule(style, "ins")
     # no other rule takes the marks away again
     assert not re.search(r"\b(del|ins)\b[^{}]*\{[^}]*text-decoration:\s*none", style)
+
+
+def test_report_marks_show_in_a_browser_without_colour(tmp_path: Path) -> None:
+    """Drawn by Chromium with every colour and background made black on white, the
+    report's excerpt still shows which words went and which came: taking away the
+    <del> or the <ins> changes the picture."""
+    run = RunInfo("20261125T000000Z-aaaaaa", "2026-11-25T00:00:00Z")
+    report = Report(runs=[run])
+    report.counts["changed"] = 1
+    ops = (("=", "The toll rose to "), ("-", "twelve"), ("+", "nine"), ("=", " people."))
+    report.sections["changed"] = [
+        Item(
+            "changed",
+            "https://news.example/a",
+            run.run,
+            at=run.started,
+            version=2,
+            severity="major",
+            title="Flood toll",
+            excerpt=Excerpt("body", ops),
+        )
+    ]
+    page = render_report_html(report)
+    assert "<del>twelve</del>" in page and "<ins>nine</ins>" in page
+    grey = "*{color:#000 !important;background:#fff !important;border-color:#fff !important}"
+    variants = {
+        "marked": page,
+        "again": page,
+        "no del": page.replace("<del>", "<span>").replace("</del>", "</span>"),
+        "no ins": page.replace("<ins>", "<span>").replace("</ins>", "</span>"),
+    }
+    shots = {}
+    for name, html in variants.items():
+        source = tmp_path / f"{name.replace(' ', '-')}.html"
+        source.write_text(html.replace("</head>", f"<style>{grey}</style></head>", 1))
+        shot = source.with_suffix(".png")
+        drawn = run_chromium(
+            source, tmp_path / "profile", f"--screenshot={shot}", "--window-size=900,500"
+        )
+        assert drawn.returncode == 0, drawn.stderr
+        shots[name] = shot.read_bytes()
+    assert shots["marked"] == shots["again"]  # the same page draws the same picture
+    assert shots["marked"] != shots["no del"]
+    assert shots["marked"] != shots["no ins"]
