@@ -6,7 +6,14 @@ import click
 
 from redline.archive.compare import compare, parse_version
 from redline.archive.render.formats import DIFF_FORMATS, DiffOptions, render_diff
-from redline.cli.options import archive_option, color_option, open_archive, use_color
+from redline.cli.options import (
+    archive_option,
+    chosen_format,
+    color_option,
+    json_option,
+    open_archive,
+    use_color,
+)
 
 
 @click.command(
@@ -25,6 +32,7 @@ from redline.cli.options import archive_option, color_option, open_archive, use_
     show_default=True,
     help="Output format: text, GitHub Markdown, one self-contained HTML page, or JSON.",
 )
+@json_option("Print the diff as one JSON object (the same as --format json).")
 @click.option(
     "--context",
     default=1,
@@ -42,11 +50,13 @@ def command(
     context: int,
     color: str,
     archive_path: str,
+    as_json: bool,
 ) -> None:
     """Show the word-level changes from version A to B (default: previous to latest).
 
     Negative numbers count back from the latest: -1 is the latest, -2 the one before.
     """
+    fmt = chosen_format(fmt, as_json)
     report = compare(
         open_archive(archive_path),
         url,

@@ -54,6 +54,32 @@ COMMANDS = {
 }
 
 
+TRACEBACK_KEY = "redline.traceback"
+TRACEBACK_HELP = "Show the full traceback when a command fails."
+
+
+def _note_traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[TRACEBACK_KEY] = True
+
+
+def _traceback_after_command() -> click.Option:
+    """``--traceback`` for a command: ``redline diff URL --traceback`` works as well as
+    ``redline --traceback diff URL``."""
+    return click.Option(
+        ["--traceback"],
+        is_flag=True,
+        expose_value=False,
+        callback=_note_traceback,
+        help=TRACEBACK_HELP,
+    )
+
+
+def _wants_traceback(ctx: click.Context) -> bool:
+    # ctx.meta is shared by the group's context and the command's.
+    return bool(ctx.params.get("traceback") or ctx.meta.get(TRACEBACK_KEY))
+
+
 class RedlineGroup(click.Group):
     """Runs a command and turns any failure into one line on stderr and an exit code.
 
@@ -68,6 +94,8 @@ class RedlineGroup(click.Group):
             return None
         command = importlib.import_module(entry[0]).command
         assert isinstance(command, click.Command)
+        if not any(param.name == "traceback" for param in command.params):
+            command.params.append(_traceback_after_command())
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -81,7 +109,7 @@ class RedlineGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except RedlineError as exc:
-            if ctx.params.get("traceback"):
+            if _wants_traceback(ctx):
                 raise
             message = redact_text(printable(exc.message))
             raise ReportedError(message, int(exc.exit_status)) from exc
@@ -94,7 +122,7 @@ class RedlineGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(int(ExitStatus.OK))
         except Exception as exc:
-            if ctx.params.get("traceback"):
+            if _wants_traceback(ctx):
                 raise
             raise ReportedError(
                 f"unexpected {type(exc).__name__}: {redact_text(printable(str(exc)))}; "
@@ -105,7 +133,7 @@ class RedlineGroup(click.Group):
 
 @click.group(cls=RedlineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="redline")
-@click.option("--traceback", is_flag=True, help="Show the full traceback when a command fails.")
+@click.option("--traceback", is_flag=True, help=TRACEBACK_HELP)
 def cli(traceback: bool) -> None:
     """Keep every version of a web article, show what changed, archive each capture.
 

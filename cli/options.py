@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import click
 
@@ -64,10 +64,29 @@ def max_bytes_option(func: F) -> F:
     )(func)
 
 
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")(
-        func
-    )
+JSON_HELP = "Print one JSON object per line."
+
+
+@overload
+def json_option(func: F, /) -> F: ...
+@overload
+def json_option(help: str, /) -> Callable[[F], F]: ...
+def json_option(arg: F | str, /) -> F | Callable[[F], F]:
+    """``--json``: ``@json_option``, or ``@json_option("help")`` with other words."""
+    if isinstance(arg, str):
+        return click.option("--json", "as_json", is_flag=True, help=arg)
+    return click.option("--json", "as_json", is_flag=True, help=JSON_HELP)(arg)
+
+
+def chosen_format(fmt: str, as_json: bool) -> str:
+    """The output format: ``--json`` is ``--format json``; asking for both JSON and
+    another format is a usage error."""
+    if not as_json:
+        return fmt
+    source = click.get_current_context().get_parameter_source("fmt")
+    if fmt != "json" and source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError(f"--json and --format {fmt} ask for two formats; give one")
+    return "json"
 
 
 def echo_error(message: str) -> None:

@@ -10,7 +10,7 @@ from redline.archive.core.files import write_atomically
 from redline.archive.core.times import parse_when
 from redline.archive.render.formats import REPORT_FORMATS, render_report
 from redline.archive.report import build_report
-from redline.cli.options import archive_option, open_archive
+from redline.cli.options import archive_option, chosen_format, json_option, open_archive
 
 
 @click.command("report", short_help="Summarise what a watch run found, for people or CI.")
@@ -34,6 +34,7 @@ from redline.cli.options import archive_option, open_archive
     show_default=True,
     help="GitHub Markdown (fits a step summary), one JSON object, or one HTML page.",
 )
+@json_option("Print the report as one JSON object (the same as --format json).")
 @click.option(
     "--output",
     "-o",
@@ -42,7 +43,12 @@ from redline.cli.options import archive_option, open_archive
 )
 @archive_option
 def command(
-    run_id: str | None, since: str | None, fmt: str, output: Path | None, archive_path: str
+    run_id: str | None,
+    since: str | None,
+    fmt: str,
+    as_json: bool,
+    output: Path | None,
+    archive_path: str,
 ) -> None:
     """Summarise what a watch run found: counts, then the changed articles with the
     severity of each change and an excerpt of it, and the new, gone, redirected,
@@ -54,6 +60,7 @@ def command(
     summary; the JSON's counts (counts.changed, counts.new, counts.gone, ...) suit
     scripts.
     """
+    fmt = chosen_format(fmt, as_json)
     archive = open_archive(archive_path)
     report = build_report(
         archive, run=run_id, since=parse_when(since) if since is not None else None

@@ -6,7 +6,7 @@ import click
 
 from redline.archive.core.errors import ExitStatus
 from redline.archive.ocfl.verify import verify_archive
-from redline.cli.options import archive_option, open_archive
+from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 
 @click.command("verify", short_help="Check every digest and manifest in the archive.")
@@ -19,9 +19,33 @@ from redline.cli.options import archive_option, open_archive
     show_default=True,
     help="Check this many objects at once (an S3 archive waits on the network).",
 )
-def command(archive_path: str, jobs: int) -> None:
-    """Recompute every digest in the archive and report each problem on its own line."""
+@json_option
+def command(archive_path: str, jobs: int, as_json: bool) -> None:
+    """Recompute every digest in the archive and report each problem on its own line.
+
+    With --json each problem is an object ({"kind": "problem", "message": ...}), and
+    the last line is the summary: objects, versions and files checked, the number of
+    problems and whether the archive is sound.
+    """
     report = verify_archive(open_archive(archive_path), jobs=jobs)
+    if as_json:
+        for problem in report.problems:
+            echo_json({"kind": "problem", "message": problem})
+        for note in report.notes:
+            echo_json({"kind": "note", "message": note})
+        echo_json(
+            {
+                "kind": "summary",
+                "objects": report.objects,
+                "versions": report.versions,
+                "files": report.files,
+                "problems": len(report.problems),
+                "sound": report.sound,
+            }
+        )
+        if not report.sound:
+            raise click.exceptions.Exit(int(ExitStatus.INTEGRITY))
+        return
     for problem in report.problems:
         click.echo(problem)
     for note in report.notes:

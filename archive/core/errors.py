@@ -20,6 +20,27 @@ class ExitStatus(IntEnum):
     INTEGRITY = 4  # verify found problems in the archive
     INTERRUPTED = 130
 
+    @property
+    def meaning(self) -> str:
+        """What the status tells a script, in a sentence (docs/exit-status.md)."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitStatus.OK: "success",
+    ExitStatus.ERROR: (
+        "a command failed, or some of the captures in it failed (`watch`: the run could "
+        "not proceed, or `--fail-on blocked|error` matched)"
+    ),
+    ExitStatus.USAGE: "usage error (bad option, missing argument, unreadable `--at` time)",
+    ExitStatus.CHANGED: "`watch --fail-on changed|new|gone` and that happened",
+    ExitStatus.INTEGRITY: "`verify` found problems, or a command met a corrupted inventory",
+    ExitStatus.INTERRUPTED: (
+        "interrupted (Ctrl-C or SIGTERM): what was written is complete, a watch run's "
+        "log says it was cut short"
+    ),
+}
+
 
 def one_line(text: object) -> str:
     """``text`` with every run of whitespace, newlines included, made one space."""

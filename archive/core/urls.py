@@ -222,3 +222,38 @@ def _normalized(url: str) -> str:
     path = _normalize_escapes(parts.path, _PATH_SAFE) or "/"
     query = _normalize_query(parts.query)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _query_pieces(query: str) -> list[str]:
+    return [piece for piece in query.split("&") if piece]
+
+
+def canonical_parent(object_id: str, canonical_url: str | None) -> str | None:
+    """The id of the article a page at ``object_id`` belongs to by its canonical URL,
+    when the canonical URL is the same address with query parameters left out; None
+    otherwise.
+
+    ``https://news.example/story?ref=home`` whose page says its canonical URL is
+    ``https://news.example/story`` belongs to ``https://news.example/story``. Only
+    parameters are ever dropped: the scheme, host, port and path must be the same, and
+    every parameter the canonical URL keeps must be in the request, in the same order.
+    A canonical URL on another host, another path, or one that adds or changes a
+    parameter is not followed (a page cannot claim another site's or another page's
+    article).
+    """
+    if not canonical_url or "?" not in object_id:
+        return None
+    try:
+        parent = normalize_url(canonical_url)
+    except UsageError:
+        return None
+    if parent == object_id:
+        return None
+    asked, named = urlsplit(object_id), urlsplit(parent)
+    if (asked.scheme, asked.netloc, asked.path) != (named.scheme, named.netloc, named.path):
+        return None
+    kept = iter(_query_pieces(asked.query))
+    # every parameter of the canonical URL, in order, among the request's
+    if not all(any(piece == have for have in kept) for piece in _query_pieces(named.query)):
+        return None
+    return parent

@@ -28,6 +28,7 @@ from redline.archive.core.urls import normalize_url
 from redline.archive.extract.quality import BLOCKED, GONE, SUSPECT, Refusal, drop_refusal
 from redline.archive.extract.reader import Reader, analyse
 from redline.archive.ingest.decide import Decision, Reading, decide, reconcile
+from redline.archive.ingest.joining import joined_article
 from redline.archive.ingest.reading import read_page, read_version, reading_data
 from redline.archive.ocfl.archive import Archive, RecordResult, StateRead, article_fingerprint
 from redline.archive.ocfl.state import ArticleState
@@ -117,6 +118,20 @@ def ingest(
     article = page.article
     if page.refusal is not None and not accept_refused:
         return Ingested(page.refusal.event, article, refusal=page.refusal)
+    if state is None or not state.head:
+        # Not archived under this URL: the page may belong, by its canonical URL, to
+        # the article at the same address without some query parameters (?ref=home).
+        joined = joined_article(archive, object_id, article, reader)
+        if joined is not None:
+            object_id, known = joined
+            state = known[0]
+            captured = bool(state is not None and state.head)
+            if captured and not accept_refused:
+                same = archive.note_same_page(
+                    capture, known, (lambda s: annotate(s, article)) if annotate else None
+                )
+                if same is not None:
+                    return Ingested(same.status, article, result=same)
     new = Reading(article, page.text)
     decisions: dict[int, tuple[Reading, Decision]] = {}
 
@@ -146,6 +161,7 @@ def ingest(
         known=known,
         same_as_head=lambda version: not against(version)[1].is_changed,
         reading=reading_data(page),
+        object_id=object_id,
     )
     decided = decisions.get(result.version if result.status == "unchanged" else result.version - 1)
     if decided is not None:

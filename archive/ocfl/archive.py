@@ -31,7 +31,7 @@ from redline.archive.core.errors import (
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.secrets import redact_capture
 from redline.archive.core.times import iso
-from redline.archive.core.urls import normalize_url
+from redline.archive.core.urls import canonical_parent, normalize_url
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl import runlog
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
@@ -244,14 +244,21 @@ class Archive:
         return f"no article {url} in archive {self.location}; run redline list to see what is there"
 
     def resolve(self, url: str) -> str:
-        """The article id for ``url``: the URL as captured, or the page's canonical URL."""
+        """The article id for ``url``: the URL as captured, the page's canonical URL, or
+        the URL without query parameters a capture of it would have left out."""
         object_id = normalize_url(url)
         if load_state(self.store, object_id) is not None or self.load_inventory(object_id):
             return object_id
+        parents = []
         for state in self._states():
             known = [*state.canonical_urls, state.canonical_url]
             if any(c and normalize_url(c) == object_id for c in known):
                 return state.id
+            if state.head and canonical_parent(object_id, state.id) == state.id:
+                parents.append(state.id)
+        if parents:
+            # Captured at this URL, the page would have joined this article (?ref=home).
+            return max(parents, key=len)
         raise NotFound(self._not_found(url))
 
     def versions(self, object_id: str) -> list[VersionInfo]:
@@ -429,6 +436,7 @@ class Archive:
         known: StateRead | None = None,
         same_as_head: Callable[[int], bool] | None = None,
         reading: Mapping[str, Any] | None = None,
+        object_id: str | None = None,
     ) -> RecordResult:
         """Store ``article`` as a new version unless it is the stored head's article.
 
@@ -438,11 +446,13 @@ class Archive:
         ``same_as_head(n)`` tells whether the article is, for a reader, version ``n``'s
         (asked only when the two differ at all, and again under the object's lock if
         the head moved meanwhile). ``reading`` is kept beside a new version as its
-        reading by the current extractor (``save_reading``)."""
+        reading by the current extractor (``save_reading``). ``object_id``: the article
+        the capture belongs to, when not the one its requested URL names (a page joining
+        the article of its canonical URL)."""
         # Nothing secret in a URL is ever kept: the archive holds the exchange with its
         # URLs' passwords and credential-like query values redacted.
         capture = redact_capture(capture)
-        object_id = normalize_url(capture.requested_url)
+        object_id = object_id or normalize_url(capture.requested_url)
         fingerprint = article_fingerprint(article)
         captured_at = iso(capture.fetched_at)
         self.ensure_root()

@@ -109,8 +109,8 @@ h2 { font-size: 1rem; margin: 1.4rem 0 .5rem; color: var(--muted);
   margin-bottom: .15rem; }
 del { background: var(--del-bg); color: var(--del-fg); text-decoration: line-through;
   text-decoration-thickness: 1px; border-radius: .2rem; }
-ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: none;
-  border-radius: .2rem; }
+ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: underline;
+  text-decoration-thickness: 1px; text-underline-offset: .15em; border-radius: .2rem; }
 del, ins { padding: 0 .12em; }
 del + ins { margin-left: .25em; }
 details.same { margin: 0 0 1rem; color: var(--muted); }

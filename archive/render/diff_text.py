@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from redline.archive.core.wording import plural
+from redline.archive.core.wording import join_reasons, plural
 from redline.archive.diff.model import FIELD_LABELS, DiffReport, ParagraphOp, VersionRef
 from redline.archive.diff.words import DELETE, EQUAL, DiffOp, is_changed
 
@@ -91,7 +91,7 @@ def _verdict(report: DiffReport, color: bool) -> str:
     if sig is None or sig.severity == "none":
         return ""
     flag = ", STEALTH EDIT: the page did not admit it" if sig.stealth else ""
-    reasons = "; ".join(sig.reasons[:4]) + ("; …" if len(sig.reasons) > 4 else "")
+    reasons = join_reasons(sig.reasons, 4)
     text = f"Severity: {sig.severity}{flag}" + (f" ({reasons})" if reasons else "")
     return BOLD + text + RESET if color else text
 

@@ -54,8 +54,12 @@ td.excerpt { font-family: Georgia, "Times New Roman", serif; overflow-wrap: anyw
 .sev-moderate { color: var(--moderate); font-weight: 600; }
 .stealth { color: var(--warn-fg); font-weight: 700; }
 .field { color: var(--muted); font-style: italic; }
-del { background: var(--del-bg); color: var(--del-fg); }
-ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: none; }
+/* Deleted words are struck through and inserted ones underlined, so the two differ
+   without colour too: printed in black and white, or read by a colour-blind reader. */
+del { background: var(--del-bg); color: var(--del-fg); text-decoration: line-through;
+  text-decoration-thickness: 1px; }
+ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: underline;
+  text-decoration-thickness: 1px; text-underline-offset: .15em; }
 ul { padding-left: 1.3rem; }
 li { margin: .2rem 0; overflow-wrap: anywhere; }
 .detail { color: var(--muted); }

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 
+from redline.archive.core.wording import clip
 from redline.archive.render.blocks import is_web_url
 from redline.archive.render.diff_markdown import escape, render_ops
 from redline.archive.watch.report import (
@@ -58,7 +59,7 @@ def render_report_json(report: Report) -> str:
 
 
 def _short(text: str, size: int = REASON_CHARS) -> str:
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+    return clip(text, size)
 
 
 def _target(url: str) -> str:

@@ -28,6 +28,7 @@ from redline.archive.core.errors import (
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.times import iso, utc_now
 from redline.archive.core.urls import normalize_url
+from redline.archive.core.wording import join_reasons
 from redline.archive.diff.model import diff_articles
 from redline.archive.diff.significance import assess
 from redline.archive.extract.quality import GONE, SUSPECT, Refusal
@@ -212,7 +213,7 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
             version=result.version,
             severity=significance.severity,
             stealth=significance.stealth,
-            reason="; ".join(significance.reasons[:3]) or None,
+            reason=join_reasons(significance.reasons, 3) or None,
             at=at,
         )
     back = "back after it was gone" if came_back else None
