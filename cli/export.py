@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from redline.archive.export.formats import FORMATS
-from redline.cli.options import archive_option, open_archive
+from redline.cli.options import archive_option, echo_json, json_option, open_archive
 
 
 def _formats_help() -> str:
@@ -34,6 +34,7 @@ def _formats_help() -> str:
 )
 @click.option("--since", help="Only versions captured at or after this time (ISO 8601, or 7d).")
 @click.option("--until", help="Only versions captured at or before this time (ISO 8601, or 7d).")
+@json_option("Print what was exported as one JSON object on stdout.")
 @archive_option
 def command(
     format_name: str,
@@ -41,6 +42,7 @@ def command(
     urls: tuple[str, ...],
     since: str | None,
     until: str | None,
+    as_json: bool,
     archive_path: str,
 ) -> None:
     """Write every version of the archive, or of the articles given by --url captured
@@ -57,6 +59,16 @@ def command(
         open_archive(archive_path), format_name, output, urls, since=since, until=until
     )
     versions, articles = len(selection.versions), len(selection.urls)
+    if as_json:
+        echo_json(
+            {
+                "output": str(output),
+                "format": format_name,
+                "versions": versions,
+                "articles": articles,
+            }
+        )
+        return
     click.echo(
         f"exported {versions} version{'s' * (versions != 1)} of {articles} "
         f"article{'s' * (articles != 1)} to {output} ({format_name})",

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -38,9 +39,14 @@ def capture_example(redline: Run, example: dict[str, object], count: int = 3) ->
 
 @pytest.mark.parametrize("name", DATA_COMMANDS)
 def test_every_command_that_prints_data_takes_json(name: str) -> None:
-    result = CliRunner().invoke(cli, [name, "--help"])
-    assert result.exit_code == 0
-    assert re.search(r"^\s+--json\b", result.output, re.M), result.output
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    # A group of commands (import wayback ...) is asked of each of its commands.
+    names = [[name, sub] for sub in command.commands] if isinstance(command, click.Group) else []
+    for args in names or [[name]]:
+        result = CliRunner().invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0
+        assert re.search(r"^\s+--json\b", result.output, re.M), result.output
 
 
 def test_json_is_the_same_as_format_json(redline: Run, example: dict[str, object]) -> None:

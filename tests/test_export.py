@@ -109,6 +109,13 @@ def test_jsonl_has_a_row_per_version_and_per_change(
     result = redline("export", "--format", "jsonl", "--output", str(out))
     assert result.exit_code == 0, result.output
     assert "exported 4 versions of 2 articles" in result.stderr
+    summary = redline("export", "--json", "--format", "jsonl", "-o", str(tmp_path / "2.jsonl"))
+    assert json.loads(summary.stdout) == {
+        "output": str(tmp_path / "2.jsonl"),
+        "format": "jsonl",
+        "versions": 4,
+        "articles": 2,
+    }
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     versions = [r for r in rows if r["kind"] == "version" and r["url"] == built.article]
     assert [(r["version"], r["captured_at"]) for r in versions] == [
