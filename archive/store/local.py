@@ -1,5 +1,10 @@
 """A store in a local folder: temp files and atomic renames, an object swapped whole.
 
+Every file of the archive is a regular file below its folder: a key that is a symbolic
+link, or lies below one, is never read through (``NotAFile``), so a file replaced by a
+link to one outside the archive, however identical, is neither vouched for nor copied.
+The archive folder itself may be a link.
+
 An OCFL object's root inventory and its sidecar are two files; replacing them one by
 one would leave a moment where they disagree. So a new version is published by
 building the object's next state beside it (existing files hard-linked, not copied)
@@ -22,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from redline.archive.core import layout
-from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
+from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, NotAFile, StoreError
 from redline.archive.store.base import AbstractLock, Store
 
 #: Staging area inside the archive folder (same filesystem, so renames are atomic).
@@ -146,6 +151,17 @@ class LocalStore(Store):
             raise StoreError(f"invalid key {key!r}")
         return self.root / key
 
+    def _real(self, key: str) -> Path:
+        """The key's path, refused when it is, or lies below, a symbolic link."""
+        path = self._path(key)
+        real_root = Path(os.path.realpath(self.root))
+        if Path(os.path.realpath(path)) != real_root / key:
+            raise NotAFile(
+                f"{key} in archive {self.location} is a symbolic link, or lies below one, "
+                "not a file of the archive; replace the link by the file itself"
+            )
+        return path
+
     def _staging(self) -> Path:
         tmp = self.root / TMP_DIR / uuid.uuid4().hex
         tmp.mkdir(parents=True)
@@ -160,7 +176,7 @@ class LocalStore(Store):
 
     # -- Store interface --------------------------------------------------------
     def read(self, key: str) -> bytes:
-        path = self._path(key)
+        path = self._real(key)
         try:
             return path.read_bytes()
         except FileNotFoundError as exc:
@@ -171,7 +187,10 @@ class LocalStore(Store):
             raise self._fail(exc, f"read {key}") from exc
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        try:
+            return self._real(key).is_file()
+        except NotAFile:
+            return False
 
     def list(self, prefix: str = "") -> Iterator[str]:
         base = self._path(prefix.rstrip("/")) if prefix else self.root
