@@ -190,6 +190,19 @@ def test_each_workflow_keeps_the_hygiene(path: Path) -> None:
             assert (step.get("with") or {}).get("persist-credentials") is False, path.name
 
 
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_every_container_image_is_pinned_by_digest(path: Path) -> None:
+    """A job's container or service image runs whatever its tag names today unless it is
+    named by digest (zizmor's auditor persona flags it)."""
+    for name, job in load_yaml(path)["jobs"].items():
+        images = [job.get("container")] + list((job.get("services") or {}).values())
+        for image in images:
+            if image is None:
+                continue
+            ref = image["image"] if isinstance(image, dict) else image
+            assert re.search(r"@sha256:[0-9a-f]{64}$", ref), f"{path.name} {name}: {ref}"
+
+
 @pytest.mark.parametrize("path", [*ALL, ACTION], ids=[*ids(ALL), "action.yml"])
 def test_every_action_is_pinned_to_a_full_sha_with_its_version(path: Path) -> None:
     found = 0
