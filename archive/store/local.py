@@ -126,6 +126,8 @@ class LocalStore(Store):
     def __init__(self, root: str | os.PathLike[str], *, create: bool = False) -> None:
         self.root = Path(root)
         self.location = str(root)
+        #: The folder with every link resolved, once it is first needed.
+        self._real_root: Path | None = None
         if self.root.exists() and not self.root.is_dir():
             raise ArchiveError(
                 f"archive path {self.location} is a file, not a folder; "
@@ -154,8 +156,9 @@ class LocalStore(Store):
     def _real(self, key: str) -> Path:
         """The key's path, refused when it is, or lies below, a symbolic link."""
         path = self._path(key)
-        real_root = Path(os.path.realpath(self.root))
-        if Path(os.path.realpath(path)) != real_root / key:
+        if self._real_root is None:
+            self._real_root = Path(os.path.realpath(self.root))
+        if Path(os.path.realpath(path)) != self._real_root / key:
             raise NotAFile(
                 f"{key} in archive {self.location} is a symbolic link, or lies below one, "
                 "not a file of the archive; replace the link by the file itself"
