@@ -560,6 +560,32 @@ def test_verify_fails_a_content_folder_replaced_by_a_link(
     assert len(problems) == len(list(copy.iterdir()))
 
 
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_capture_keeps_a_link_a_link(
+    what: str,
+    redline: Run,
+    example: dict[str, Any],
+    seeded: dict[str, str],
+    archive_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """The next version of an object holding a link keeps the link (verify still names
+    it); it never turns it into a file shared with the one outside the archive."""
+    content = _content(archive_dir)
+    target = content if what == "file" else content.parent
+    outside = tmp_path / "outside"
+    target.rename(outside)
+    target.symlink_to(outside, target_is_directory=what == "folder")
+    url, pages, times = example["url"], example["pages"], example["times"]
+    result = redline("capture", "--html", str(pages[3]), "--url", url, "--at", times[3])
+    assert result.exit_code == 0, result.output
+    assert target.is_symlink()
+    shared = [outside] if what == "file" else list(outside.iterdir())
+    assert all(path.stat().st_nlink == 1 for path in shared)
+    checked = redline("verify")
+    assert checked.exit_code == 4 and "symbolic link" in checked.stdout
+
+
 def test_an_archive_folder_that_is_itself_a_link_is_sound(
     redline: Run, seeded: dict[str, str], archive_dir: Path, tmp_path: Path
 ) -> None:

@@ -382,7 +382,7 @@ class LocalStore(Store):
                 _link_tree(source, partial)
                 os.rename(partial, shadow / name)
             else:
-                os.link(source, shadow / name)
+                os.link(source, shadow / name, follow_symlinks=False)
 
 
 def _by_top_dir(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
@@ -420,10 +420,14 @@ def _same_tree(live: Path, shadow: Path) -> bool:
 
 
 def _link_tree(source: Path, dest: Path) -> None:
-    """Recreate ``source``'s directories under ``dest`` with hard links to its files."""
-    for dirpath, _dirnames, filenames in os.walk(source):
+    """Recreate ``source``'s directories under ``dest`` with hard links to its files. A
+    symbolic link is linked as the link itself, never as what it points to, so the
+    next state of an object holds the same link (which verify names), not a file
+    shared with one outside the archive."""
+    for dirpath, dirnames, filenames in os.walk(source):
         rel = os.path.relpath(dirpath, source)
         out = os.path.join(dest, rel) if rel != "." else str(dest)
         os.mkdir(out)
-        for name in filenames:
-            os.link(os.path.join(dirpath, name), os.path.join(out, name))
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        for name in [*filenames, *links]:
+            os.link(os.path.join(dirpath, name), os.path.join(out, name), follow_symlinks=False)
