@@ -479,6 +479,16 @@ def test_corrupted_inventory(
     for args in (["log", url], ["show", url], ["show", url, "-v", "1"], ["diff", url]):
         line = error_line(redline(*args), url, "redline verify", status=4)
         assert "corrupt" in line or "does not match" in line, line
+    # list names the object corrupt instead of showing its state's version count.
+    listed = redline("list")
+    assert listed.exit_code == 4, listed.output
+    assert listed.stdout.split() == ["corrupt", times[2], url]
+    errors = listed.stderr.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("Error: ") and url in errors[0]
+    assert "redline verify" in errors[0]
+    listed_json = redline("list", "--json")
+    assert listed_json.exit_code == 4
+    assert "redline verify" in json.loads(listed_json.stdout)["corrupt"]
     checked = redline("verify")
     assert checked.exit_code == 4 and "Traceback" not in checked.stdout + checked.stderr
     assert checked.stdout.strip(), "verify names each problem on stdout"
@@ -503,6 +513,174 @@ def test_corrupted_content_file(
     error_line(redline("diff", url), "article.json", "redline verify", status=4)
     assert redline("verify").exit_code == 4
     assert tree(archive_dir) == before
+
+
+def test_list_is_clean_on_a_sound_archive(
+    redline: Run, example: dict[str, Any], seeded: dict[str, str]
+) -> None:
+    listed = redline("list", "--json")
+    assert listed.exit_code == 0 and json.loads(listed.stdout)["corrupt"] is None
+    assert redline("list").stdout.split()[:2] == ["2", "versions"]
+
+
+# -- symbolic links in a local archive -------------------------------------------------------
+
+
+def _content(archive_dir: Path, name: str = "article.txt") -> Path:
+    [found] = _object_root(archive_dir).rglob(f"v1/content/{name}")
+    return found
+
+
+@pytest.mark.parametrize("outside", [True, False], ids=["outside", "inside"])
+def test_verify_fails_a_content_file_replaced_by_a_link(
+    outside: bool, redline: Run, seeded: dict[str, str], archive_dir: Path, tmp_path: Path
+) -> None:
+    """Even to an identical copy: the archive no longer holds the file it vouches for."""
+    content = _content(archive_dir)
+    copy = (tmp_path / "elsewhere.txt") if outside else (archive_dir / "copy.txt")
+    copy.write_bytes(content.read_bytes())
+    content.unlink()
+    content.symlink_to(copy)
+    checked = redline("verify")
+    assert checked.exit_code == 4
+    assert "v1/content/article.txt: a symbolic link, not a file of the archive" in checked.stdout
+
+
+def test_verify_fails_a_content_folder_replaced_by_a_link(
+    redline: Run, seeded: dict[str, str], archive_dir: Path, tmp_path: Path
+) -> None:
+    folder = _content(archive_dir).parent
+    copy = tmp_path / "content-copy"
+    folder.rename(copy)
+    folder.symlink_to(copy, target_is_directory=True)
+    checked = redline("verify")
+    assert checked.exit_code == 4
+    problems = checked.stdout.splitlines()
+    assert problems and all("symbolic link" in p for p in problems), problems
+    assert len(problems) == len(list(copy.iterdir()))
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_capture_keeps_a_link_a_link(
+    what: str,
+    redline: Run,
+    example: dict[str, Any],
+    seeded: dict[str, str],
+    archive_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """The next version of an object holding a link keeps the link (verify still names
+    it); it never turns it into a file shared with the one outside the archive."""
+    content = _content(archive_dir)
+    target = content if what == "file" else content.parent
+    outside = tmp_path / "outside"
+    target.rename(outside)
+    target.symlink_to(outside, target_is_directory=what == "folder")
+    url, pages, times = example["url"], example["pages"], example["times"]
+    result = redline("capture", "--html", str(pages[3]), "--url", url, "--at", times[3])
+    assert result.exit_code == 0, result.output
+    assert target.is_symlink()
+    shared = [outside] if what == "file" else list(outside.iterdir())
+    assert all(path.stat().st_nlink == 1 for path in shared)
+    checked = redline("verify")
+    assert checked.exit_code == 4 and "symbolic link" in checked.stdout
+
+
+def test_an_archive_folder_that_is_itself_a_link_is_sound(
+    redline: Run, seeded: dict[str, str], archive_dir: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "archive-link"
+    link.symlink_to(archive_dir, target_is_directory=True)
+    checked = redline("verify", "--archive", str(link))
+    assert checked.exit_code == 0, checked.output
+
+
+def test_sync_copies_nothing_through_a_link(
+    redline: Run, seeded: dict[str, str], archive_dir: Path, tmp_path: Path
+) -> None:
+    content = _content(archive_dir)
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(content.read_bytes())
+    content.unlink()
+    content.symlink_to(outside)
+    copy = tmp_path / "copy"
+    result = redline("sync", str(archive_dir), str(copy))
+    assert result.exit_code == 1
+    assert "v1/content/article.txt is a symbolic link, not a file of the archive" in (result.stderr)
+    assert "Traceback" not in result.output
+    # The object is not copied at all; nothing in the copy is a link or the outside file.
+    assert not list((copy / "ocfl").rglob("0=ocfl_object_1.1"))
+    assert not [p for p in copy.rglob("*") if p.is_symlink()]
+
+
+# -- where the archive is ----------------------------------------------------------------------
+
+
+def test_verify_on_an_empty_folder_says_there_is_no_archive(redline: Run, tmp_path: Path) -> None:
+    where = tmp_path / "new-folder"
+    where.mkdir()
+    error_line(redline("verify", "--archive", str(where)), str(where), "no archive")
+    assert list(where.iterdir()) == []
+
+
+@pytest.mark.parametrize("location", ["s3:/bucket", "s3:bucket", "S3://bucket/x", "gs://bucket"])
+@pytest.mark.parametrize("args", [*READ_COMMANDS, CAPTURE_FILE], ids=lambda a: a[0])
+def test_an_archive_location_that_is_no_s3_url_is_refused(
+    location: str, args: list[str], redline: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = redline(*args, "--archive", location)
+    line = error_line(result, repr(location), "s3://BUCKET/PREFIX", status=2)
+    assert list(tmp_path.iterdir()) == [], line
+
+
+def test_sync_refuses_a_one_slash_s3_url(
+    redline: Run,
+    seeded: dict[str, str],
+    archive_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = redline("sync", str(archive_dir), "s3:/bucket")
+    error_line(result, "'s3:/bucket'", "s3://BUCKET/PREFIX", status=2)
+    assert not (tmp_path / "s3:").exists()
+
+
+# -- very long input ----------------------------------------------------------------------------
+
+
+def test_an_unusable_long_watchlist_line_is_cut_in_its_message(
+    redline: Run, tmp_path: Path
+) -> None:
+    from redline.archive.watch.watchlist import parse_watchlist
+
+    lines = [
+        "https://news.example/" + "a" * 100_000 + " trailing words",
+        "b" * 100_000,
+        "c" * 100_000 + ": a directive?",
+        "contact: " + "\u00e9" * 100_000,
+        "ftp://" + "d" * 100_000,
+    ]
+    watchlist = parse_watchlist("\n".join(lines), "list.txt")
+    assert len(watchlist.problems) == len(lines)
+    for number, problem in enumerate(watchlist.problems, start=1):
+        assert problem.startswith(f"list.txt line {number}: "), problem[:200]
+        assert len(problem) < 400, problem[:400]
+        assert "…' (100," in problem, problem
+    listed = tmp_path / "list.txt"
+    listed.write_text("\n".join(lines) + "\n")
+    result = redline("watch", str(listed))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output) < 4000, result.output[:1000]
+
+
+def test_a_very_long_bad_url_is_cut_in_its_message(redline: Run) -> None:
+    line = error_line(redline("capture", "https://" + "a" * 5000 + ".example/x"), "characters)")
+    assert len(line) < 600, line
+    result = redline("capture", "ftp://news.example/" + "a" * 100_000)
+    assert result.exit_code == 2 and "(100,019 characters)" in result.stderr
+    assert len(result.stderr) < 600, result.stderr
 
 
 # -- unknown articles and versions ---------------------------------------------------------

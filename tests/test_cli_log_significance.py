@@ -44,6 +44,7 @@ def test_log_json_grades_every_version(redline: Run, captured: dict) -> None:
         "correction_added": False,
         "editors_note_added": False,
         "updated_label": None,
+        "mixed_scripts": [],
     }
     assert silent["reverts_to"] is None and silent["flip_flop"] is False
 

@@ -1,4 +1,6 @@
-"""An archive in S3 behaves as one in a folder, against a real S3 server (SeaweedFS).
+"""An archive in S3 behaves as one in a folder, against two real S3 servers: SeaweedFS
+and moto's server mode (every test runs against both, but for the wrong credentials that
+moto accepts).
 
 Shown here: the same OCFL bytes as a folder; two processes capturing the same article
 at once lose no version; a capture killed at every write (and at random moments) leaves
@@ -29,6 +31,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from redline.archive.capture import capture_file
+from redline.archive.core.errors import StoreError
 from redline.archive.core.layout import LEASES as LEASE_PREFIX
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.times import parse_when
@@ -43,6 +46,13 @@ from tests.conftest import ocfl_problems
 from tests.support.seaweed import SeaweedS3, free_ports
 
 pytestmark = pytest.mark.s3
+
+
+@pytest.fixture(params=["seaweed", "moto"])
+def s3_env(request: pytest.FixtureRequest) -> SeaweedS3:
+    """Each test of this module against SeaweedFS, then against moto's server mode."""
+    server: SeaweedS3 = request.getfixturevalue(f"{request.param}_env")
+    return server
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -419,8 +429,10 @@ def _one_error_line(result: Result, *words: str) -> str:
 
 
 def test_wrong_credentials_give_one_line_and_write_nothing(
-    s3_env: SeaweedS3, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    seaweed_env: SeaweedS3, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """SeaweedFS only: moto accepts any keys."""
+    s3_env = seaweed_env
     bucket = s3_env.new_bucket()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "not-a-known-key")
     result = capture(f"s3://{bucket}/x", example["pages"][0], example["url"], example["times"][0])
@@ -467,6 +479,37 @@ def test_verify_names_the_corrupt_object_version_and_file(
     [line] = checked.stdout.splitlines()
     assert article in line and "v1/content/article.txt" in line and "sha512" in line, line
     assert "1 problem." in checked.stderr
+
+
+# -- what the server stored is what was sent ------------------------------------------------------
+def test_a_capture_whose_bytes_change_on_the_way_is_not_stored(
+    s3_env: SeaweedS3, example: dict[str, Any], tmp_path: Path
+) -> None:
+    """Every PUT's body changed after its checksum was computed (a botocore hook, as no
+    server does it on demand): SeaweedFS refuses the PUTs, moto stores them and redline
+    sees it from the ETag. The capture fails in one line; the archive keeps its first
+    version, sound."""
+    bucket = s3_env.new_bucket()
+    url, article = f"s3://{bucket}/m", example["url"]
+    assert capture(url, example["pages"][0], article, example["times"][0]).exit_code == 0
+    client = make_client(s3_env.endpoint_url)
+
+    def corrupt(request: Any, **_: Any) -> None:
+        body = request.data
+        data = body.read() if hasattr(body, "read") else bytes(body)
+        if data:
+            request.data = bytes([data[0] ^ 0x20]) + data[1:]
+
+    client.meta.events.register("before-sign.s3.PutObject", corrupt)
+    archive = Archive(S3Store(url, endpoint_url=s3_env.endpoint_url, client=client))
+    page, when = example["pages"][2], parse_when(example["times"][2])
+    with pytest.raises(StoreError) as failed:
+        capture_file(archive, page, article, when)
+    message = str(failed.value)
+    assert f"s3://{bucket}" in message and "\n" not in message
+    assert the_inventory(s3_env, bucket, "m/")["head"] == "v1"
+    checked = run("verify", "--archive", url)
+    assert checked.exit_code == 0, checked.output
 
 
 # -- an unchanged check is cheap ------------------------------------------------------------------

@@ -293,6 +293,7 @@ def test_a_silent_figure_change_is_stealth() -> None:
         "correction_added": False,
         "editors_note_added": False,
         "updated_label": None,
+        "mixed_scripts": [],
     }
 
 

@@ -2,26 +2,33 @@
 
 ``StoreContract`` holds the tests; each backend's class provides ``store`` and
 ``other_store``: a second, independent handle on the same storage, as another process
-would have. The S3 backend runs against a real server (SeaweedFS), never a mock, so the
-checksums and conditional writes are the server's own.
+would have. The S3 backend runs against two real servers, SeaweedFS and moto's server
+mode, never a mock, so the checksums and conditional writes are the servers' own (and
+their differences, 404 or 412 for ``If-Match`` on a missing key, are met).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from redline.archive.core.errors import Conflict, KeyMissing
+from redline.archive.core.errors import Conflict, KeyMissing, StoreError
 from redline.archive.core.layout import LEASES as LEASE_PREFIX
 from redline.archive.ocfl import inventory as ocfl
+from redline.archive.ocfl.lease import LeaseHeld, RunLease
 from redline.archive.store.base import Store
 from redline.archive.store.local import LocalStore
 from redline.archive.store.s3 import S3Store
 from tests.support.seaweed import SeaweedS3
+
+#: A Store handle's botocore request, as an event hook sees it.
+Request = Any
 
 OBJ = "ocfl/aaa/bbb/ccc/obj"
 
@@ -99,6 +106,45 @@ class StoreContract:
         assert store.read("state/a.json") == b"2"
         store.put_if("state/a.json", b"3", b"2")
         assert other_store.read("state/a.json") == b"3"
+
+    def test_put_if_on_a_key_removed_since_it_was_read_is_a_conflict(
+        self, store: Store, other_store: Store
+    ) -> None:
+        """AWS and moto answer If-Match on a missing key with 404, SeaweedFS with 412."""
+        store.put("state/b.json", b"1")
+        assert store.read("state/b.json") == b"1"
+        other_store.delete("state/b.json")
+        with pytest.raises(Conflict):
+            store.put_if("state/b.json", b"2", b"1")
+        assert not other_store.exists("state/b.json")
+
+    def test_a_run_lease_removed_by_another_run_is_lost(
+        self, store: Store, other_store: Store
+    ) -> None:
+        lease = RunLease(store, "shard-1-of-2", timeout=60)
+        lease.acquire()
+        other_store.delete(lease.key)
+        with pytest.raises(LeaseHeld, match="taken over"):
+            lease.renew(every=0)
+
+    def test_a_stale_run_lease_removed_while_taken_over_goes_to_the_other_run(
+        self, store: Store, other_store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Between reading a dead run's lease and replacing it, another run took it over
+        and finished (its lease removed): this run learns it lost the race."""
+        dead = json.dumps({"name": "shard", "owner": "gone:1:x", "expires": "2000-01-01T00:00:00Z"})
+        lease = RunLease(store, "shard", timeout=60)
+        store.put(lease.key, dead.encode())
+        read = lease._current
+
+        def read_then_lose_the_race() -> bytes | None:
+            current = read()
+            other_store.delete(lease.key)
+            return current
+
+        monkeypatch.setattr(lease, "_current", read_then_lose_the_race)
+        with pytest.raises(LeaseHeld, match="just now"):
+            lease.acquire()
 
     def test_commit_object_new_then_next(self, store: Store) -> None:
         i1, i2 = b'{"head":"v1"}\n', b'{"head":"v2"}\n'
@@ -237,3 +283,58 @@ class TestS3Store(StoreContract):
         with holder.lock("story"):
             with pytest.raises(Conflict, match="another run is writing story"):
                 impatient.lock("story").__enter__()
+
+    def test_a_body_changed_after_its_checksum_is_never_kept(
+        self, store: S3Store, s3_env: SeaweedS3
+    ) -> None:
+        """The bytes change on the way, after the checksum was computed (a fault no server
+        makes on demand, so a botocore hook makes it): SeaweedFS refuses the PUT, moto
+        stores it; either way what the key holds afterwards is what was sent, or the
+        write failed and the key holds nothing."""
+        data = b"the inventory, as the writer computed it\n" * 20
+        corrupt_puts(store, times=1)
+        try:
+            store.put("ocfl/obj/inventory.json", data)
+        except StoreError:
+            assert not store.exists("ocfl/obj/inventory.json")
+        else:
+            assert s3_env.get(store.bucket, "some/prefix/ocfl/obj/inventory.json") == data
+
+    def test_a_body_changed_on_every_put_fails_the_write(
+        self, store: S3Store, other_store: S3Store
+    ) -> None:
+        store.put("state/c.json", b"before")
+        corrupt_puts(store, times=10)
+        with pytest.raises(StoreError):
+            store.put_if("state/c.json", b"after, as sent", b"before")
+        assert other_store.read("state/c.json") in (b"before", corrupted(b"after, as sent"))
+
+
+def corrupted(body: bytes) -> bytes:
+    """``body`` with its first byte changed, the length kept."""
+    return bytes([body[0] ^ 0x20]) + body[1:]
+
+
+def corrupt_puts(store: S3Store, times: int) -> None:
+    """Change the body of the store's next ``times`` PUTs after their checksum header
+    was set and before they are signed and sent."""
+    left = [times]
+
+    def corrupt(request: Request, **_: Any) -> None:
+        if left[0] <= 0:
+            return
+        left[0] -= 1
+        body = request.data
+        data = body.read() if hasattr(body, "read") else bytes(body)
+        request.data = corrupted(data)
+
+    store.client.meta.events.register("before-sign.s3.PutObject", corrupt)
+
+
+@pytest.mark.s3
+class TestS3StoreOnMoto(TestS3Store):
+    """The same contract against moto's server mode, a second S3 implementation."""
+
+    @pytest.fixture
+    def s3_env(self, moto_env: SeaweedS3) -> SeaweedS3:
+        return moto_env

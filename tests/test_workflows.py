@@ -190,6 +190,19 @@ def test_each_workflow_keeps_the_hygiene(path: Path) -> None:
             assert (step.get("with") or {}).get("persist-credentials") is False, path.name
 
 
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_every_container_image_is_pinned_by_digest(path: Path) -> None:
+    """A job's container or service image runs whatever its tag names today unless it is
+    named by digest (zizmor's auditor persona flags it)."""
+    for name, job in load_yaml(path)["jobs"].items():
+        images = [job.get("container")] + list((job.get("services") or {}).values())
+        for image in images:
+            if image is None:
+                continue
+            ref = image["image"] if isinstance(image, dict) else image
+            assert re.search(r"@sha256:[0-9a-f]{64}$", ref), f"{path.name} {name}: {ref}"
+
+
 @pytest.mark.parametrize("path", [*ALL, ACTION], ids=[*ids(ALL), "action.yml"])
 def test_every_action_is_pinned_to_a_full_sha_with_its_version(path: Path) -> None:
     found = 0
@@ -397,7 +410,7 @@ def test_the_git_example_commits_the_archive_and_pushes_only_what_changed(
 
 # -- the watch workflow's archive, carried from run to run as an artifact --------------------
 FAKE_GH = """#!{python}
-import json, os, shutil, sys
+import json, os, re, shutil, sys
 args = sys.argv[1:]
 with open(os.environ["FAKE_GH_LOG"], "a") as log:
     log.write(json.dumps(args) + "\\n")
@@ -406,7 +419,17 @@ if os.environ.get("GH_TOKEN") != os.environ["FAKE_GH_TOKEN"]:
 if args[:1] == ["api"]:
     if os.environ.get("FAKE_GH_FAIL"):
         sys.exit("gh: HTTP 502")
-    sys.stdout.write(open(os.environ["FAKE_GH_ARTIFACTS"]).read())
+    path = next(a for a in args if a.startswith("repos/"))
+    run = re.fullmatch(r"repos/[^/]+/[^/]+/actions/runs/(\\d+)", path)
+    if path.endswith("/actions/artifacts"):
+        sys.stdout.write(open(os.environ["FAKE_GH_ARTIFACTS"]).read())
+    elif run:
+        runs = json.load(open(os.environ["FAKE_GH_WORKFLOW_RUNS"]))
+        if run.group(1) not in runs:
+            sys.exit("gh: Not Found (HTTP 404)")
+        json.dump(runs[run.group(1)], sys.stdout)
+    else:
+        sys.exit("gh: unexpected " + path)
 elif args[:2] == ["run", "download"]:
     run_id, target = args[2], args[args.index("--dir") + 1]
     shutil.copytree(os.path.join(os.environ["FAKE_GH_RUNS"], run_id), target,
@@ -414,16 +437,48 @@ elif args[:2] == ["run", "download"]:
 else:
     sys.exit("gh: unexpected " + " ".join(args))
 """
+#: The repository the jobs run in, the watch workflow's id, and this run's id.
+REPOSITORY_ID, WATCH_WORKFLOW_ID, THIS_RUN = 4242, 77, 999
+FORK_ID, CI_WORKFLOW_ID = 5151, 78
+
+
+def workflow_run(
+    run_id: int,
+    branch: str = "main",
+    *,
+    workflow: int = WATCH_WORKFLOW_ID,
+    head_repository: int = REPOSITORY_ID,
+    event: str = "schedule",
+) -> dict[str, Any]:
+    """A workflow run as GitHub's API describes it (the fields the restore step reads)."""
+    return {
+        "id": run_id,
+        "workflow_id": workflow,
+        "head_branch": branch,
+        "event": event,
+        "repository": {"id": REPOSITORY_ID, "full_name": "newsroom/watch"},
+        "head_repository": {"id": head_repository},
+    }
 
 
 def artifact(
-    run_id: int, created: str, branch: str = "main", expired: bool = False
+    run_id: int,
+    created: str,
+    branch: str = "main",
+    expired: bool = False,
+    *,
+    head_repository: int = REPOSITORY_ID,
 ) -> dict[str, Any]:
     return {
         "name": "redline-archive",
         "expired": expired,
         "created_at": created,
-        "workflow_run": {"id": run_id, "head_branch": branch},
+        "workflow_run": {
+            "id": run_id,
+            "repository_id": REPOSITORY_ID,
+            "head_repository_id": head_repository,
+            "head_branch": branch,
+        },
     }
 
 
@@ -438,15 +493,28 @@ def fake_gh(tmp_path: Path) -> Callable[..., dict[str, str]]:
     gh.chmod(0o755)
     (tmp_path / "runs").mkdir()
 
-    def serve(artifacts: list[dict[str, Any]], fail: bool = False) -> dict[str, str]:
+    def serve(
+        artifacts: list[dict[str, Any]],
+        fail: bool = False,
+        runs: list[dict[str, Any]] | None = None,
+    ) -> dict[str, str]:
+        """``runs``: the workflow runs the API knows, by default one of this workflow
+        for each artifact, and this run."""
         listing = tmp_path / "artifacts.json"
         listing.write_text(json.dumps({"total_count": len(artifacts), "artifacts": artifacts}))
+        if runs is None:
+            runs = [workflow_run(a["workflow_run"]["id"], a["workflow_run"]["head_branch"])
+                    for a in artifacts]  # fmt: skip
+        known = {str(run["id"]): run for run in [*runs, workflow_run(THIS_RUN)]}
+        (tmp_path / "workflow-runs.json").write_text(json.dumps(known))
         env = {
             "PATH": f"{bin_dir}{os.pathsep}{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             "FAKE_GH_LOG": str(tmp_path / "gh.log"),
             "FAKE_GH_TOKEN": FAKE_TOKEN,
             "FAKE_GH_ARTIFACTS": str(listing),
             "FAKE_GH_RUNS": str(tmp_path / "runs"),
+            "FAKE_GH_WORKFLOW_RUNS": str(tmp_path / "workflow-runs.json"),
+            "GITHUB_RUN_ID": str(THIS_RUN),
         }
         if fail:
             env["FAKE_GH_FAIL"] = "1"
@@ -477,7 +545,10 @@ def test_the_watch_workflow_starts_an_archive_when_there_is_none(
     restore = by_name(runs, "Restore the last run's archive")
     assert restore.outcome == "success", restore.stderr
     assert "starts a new one" in restore.stdout
-    assert [c[:2] for c in gh_calls(tmp_path)] == [["api", "--method"]]
+    assert [c[3] for c in gh_calls(tmp_path)] == [
+        f"repos/newsroom/watch/actions/runs/{THIS_RUN}",
+        "repos/newsroom/watch/actions/artifacts",
+    ]
     assert not (workspace / "redline-archive").exists()
     inputs = json.loads((tmp_path / "job" / "action-inputs.json").read_text())
     assert inputs == {
@@ -498,6 +569,76 @@ def test_the_watch_workflow_never_replaces_an_archive_it_could_not_restore(
     assert by_name(runs, "Restore the last run's archive").outcome == "failure"
     assert by_name(runs, "watch").outcome == "skipped"
     assert by_name(runs, "Keep the archive").outcome == "skipped"
+
+
+def restored_run(tmp_path: Path, env: dict[str, str]) -> str | None:
+    """Run the watch job (without redline) and return the run whose archive it took."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir(exist_ok=True)
+    runs = run_job(WATCH, JobRunner(workspace, tmp_path / "job", env), action=skip_action)
+    restore = by_name(runs, "Restore the last run's archive")
+    assert restore.outcome == "success", restore.stderr
+    downloads = [c for c in gh_calls(tmp_path) if c[:2] == ["run", "download"]]
+    if not downloads:
+        assert "starts a new one" in restore.stdout
+        return None
+    ((_run, _download, run_id, *_),) = downloads
+    assert f"Continuing the archive of run {run_id}." in restore.stdout
+    return run_id
+
+
+def test_the_watch_workflow_takes_no_archive_planted_by_a_pull_request_or_another_workflow(
+    tmp_path: Path, fake_gh: Callable[..., dict[str, str]]
+) -> None:
+    """Newer artifacts of the same name and branch, made by a fork's pull request (its
+    branch named main too), by this workflow run for a pull request, by another workflow
+    of the repository, are passed over for the last artifact this workflow made."""
+    artifacts = [
+        artifact(501, "2026-11-25T12:00:00Z", head_repository=FORK_ID),  # says so itself
+        artifact(502, "2026-11-25T11:50:00Z"),  # its run: a fork's
+        artifact(503, "2026-11-25T11:40:00Z"),  # its run: a pull request's
+        artifact(504, "2026-11-25T11:30:00Z"),  # its run: the CI workflow's
+        artifact(400, "2026-11-25T10:00:00Z"),  # this workflow's, on schedule
+        artifact(300, "2026-11-25T09:00:00Z"),  # older
+    ]
+    runs = [
+        workflow_run(501, head_repository=FORK_ID, event="pull_request"),
+        workflow_run(502, head_repository=FORK_ID),
+        workflow_run(503, event="pull_request"),
+        workflow_run(504, workflow=CI_WORKFLOW_ID, event="push"),
+        workflow_run(400),
+        workflow_run(300, event="workflow_dispatch"),
+    ]
+    (tmp_path / "runs" / "400").mkdir()
+    assert restored_run(tmp_path, fake_gh(artifacts, runs=runs)) == "400"
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        pytest.param(
+            (artifact(601, "2026-11-25T12:00:00Z", head_repository=FORK_ID),
+             workflow_run(601, head_repository=FORK_ID, event="pull_request")),
+            id="fork-pull-request",
+        ),
+        pytest.param(
+            (artifact(602, "2026-11-25T12:00:00Z"),
+             workflow_run(602, workflow=CI_WORKFLOW_ID, event="push")),
+            id="another-workflow",
+        ),
+        pytest.param(
+            (artifact(603, "2026-11-25T12:00:00Z"), workflow_run(603, event="pull_request")),
+            id="this-workflow-for-a-pull-request",
+        ),
+    ],
+)  # fmt: skip
+def test_a_planted_archive_alone_is_not_restored(
+    tmp_path: Path,
+    fake_gh: Callable[..., dict[str, str]],
+    planted: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    found, run = planted
+    assert restored_run(tmp_path, fake_gh([found], runs=[run])) is None
 
 
 @pytest.mark.e2e

@@ -136,5 +136,10 @@ class KeyMissing(StoreError):
     """A key asked of a store does not exist (the same for every backend)."""
 
 
+class NotAFile(KeyMissing):
+    """A key of a local archive is a symbolic link, or lies below one: it is not a file of
+    the archive and is never read through (its message says so)."""
+
+
 class Conflict(StoreError):
     """A conditional write lost a race: someone else changed the object first."""

@@ -30,6 +30,7 @@ from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from redline.archive.core.errors import UsageError
 from redline.archive.core.secrets import REDACTED, is_secret_param, redact
+from redline.archive.core.wording import QUOTE_CHARS, cut, quoted
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -106,6 +107,12 @@ _PATH_SAFE = "/:@!$&'()*+,;=%-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
 
+def _example(url: str) -> str:
+    """What the user gave, as the rest of an https:// address in a hint."""
+    rest = url.lstrip("/")
+    return rest if len(rest) <= QUOTE_CHARS else "example.com/a"
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) URL with a host, or None when it is."""
     if not url:
@@ -115,24 +122,25 @@ def url_problem(url: str) -> str | None:
     if not (url.isascii() and url.isprintable()) and any(  # the fast test passes most URLs
         ch != " " and (ch.isspace() or not ch.isprintable()) for ch in url
     ):
-        return f"{url!r} contains line breaks or control characters; give one URL at a time"
+        return f"{quoted(url)} contains line breaks or control characters; give one URL at a time"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as exc:
-        return f"{url!r} is not a valid URL ({exc}); check the address"
+        return f"{quoted(url)} is not a valid URL ({cut(str(exc))}); check the address"
     scheme = parts.scheme.lower()
     if not scheme or (scheme not in DEFAULT_PORTS and "." in scheme):
-        return (
-            f"{url!r} is not an http(s) URL; give the full address, e.g. https://{url.lstrip('/')}"
-        )
+        return f"{quoted(url)} is not an http(s) URL; give the full address, e.g. https://{_example(url)}"
     if scheme not in DEFAULT_PORTS:
-        return f"{url!r} uses the {scheme}: scheme; redline only fetches http:// and https:// URLs"
+        return (
+            f"{quoted(url)} uses the {quoted(scheme)[1:-1]}: scheme; redline only fetches "
+            "http:// and https:// URLs"
+        )
     if not parts.hostname:
-        return f"{url!r} has no host name; give the full address, e.g. https://example.com/a"
+        return f"{quoted(url)} has no host name; give the full address, e.g. https://example.com/a"
     if "@" in parts.netloc:
         return (
-            f"{redact(url)!r} was given with a user name or password, which redline never "
+            f"{quoted(redact(url))} was given with a user name or password, which redline never "
             "sends nor stores; give the URL without it"
         )
     return None
@@ -216,7 +224,7 @@ def _normalized(url: str) -> str:
     assert parts.hostname  # checked above
     host = _normalize_host(parts.hostname)
     if not host:
-        raise UsageError(f"{url!r} has no host name; give the full address")
+        raise UsageError(f"{quoted(url)} has no host name; give the full address")
     port = parts.port
     netloc = host if port is None or port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
     path = _normalize_escapes(parts.path, _PATH_SAFE) or "/"

@@ -1,4 +1,4 @@
-"""Words for people: counts with their nouns."""
+"""Words for people: counts with their nouns, and text quoted in a message."""
 
 from __future__ import annotations
 
@@ -27,3 +27,23 @@ def clip(text: str, size: int) -> str:
         return text
     kept = text[: max(size - 1, 0)].rstrip()
     return f"{kept}… ({plural(len(text) - len(kept), 'more character')})"
+
+
+#: Quoted text longer than this is cut in a message.
+QUOTE_CHARS = 100
+
+
+def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``text`` quoted as Python quotes it; past ``limit`` characters it is cut with "…"
+    and followed by its length, so a line of 100 KB never fills a terminal or a log."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit] + '…'!r} ({plural(len(text), 'character')})"
+
+
+def cut(text: str, limit: int = 2 * QUOTE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with "…" and its length when longer (another
+    library's message that quotes what it was given, for one)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({plural(len(text), 'character')})"

@@ -27,6 +27,12 @@ fact.
 A change is a **stealth** edit when it is moderate or major and the page did not admit
 it: its modified date did not change (a missing date admits nothing) and no correction
 or editor's note was added.
+
+A headline or byline of the new version with a word that mixes lookalike alphabets
+(``СNN rеports``, whose С and е are Cyrillic: see diff/scripts.py) is flagged: the
+first reason names each such word and letter, and ``signals["mixed_scripts"]`` lists
+them. It is a warning to the reader, not a grade: the severity, and so the stealth
+verdict, are what the change itself makes them.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import Any
 
 from redline.archive.core.models import Article
 from redline.archive.diff.model import SEVERITIES, ArticleDiff, Ops, Severity, Significance
+from redline.archive.diff.scripts import mixed_script_reason, mixed_words
 from redline.archive.diff.textchange import (
     MAJOR,
     MINOR,
@@ -95,6 +102,11 @@ def assess(old: Article, new: Article, diff: ArticleDiff) -> Significance:
         # a <time> marked as updated) but keeps no visible "Updated" label of its own.
         "updated_label": None,
     }
+    mixed = mixed_words("headline", new.title) + mixed_words("byline", new.byline)
+    signals["mixed_scripts"] = [word.to_dict() for word in mixed]
+    warning = mixed_script_reason(mixed)
+    if warning is not None:
+        ordered = (warning, *ordered)
     admitted = bool(modified_changed) or added_corrections or added_notes
     return Significance(
         severity=SEVERITIES[severity],

@@ -66,6 +66,7 @@ from redline.archive.core.models import Capture, Redirect
 from redline.archive.core.printable import printable
 from redline.archive.core.times import utc_now
 from redline.archive.core.urls import DEFAULT_PORTS, check_http_url, url_problem
+from redline.archive.core.wording import cut, quoted
 from redline.archive.fetch.deadline import deadline, watched_pool_manager
 
 __all__ = [
@@ -473,7 +474,10 @@ class Fetcher:
         try:
             parsed = parse_url(url)
         except LocationParseError as exc:
-            raise FetchError(f"{url!r} is not a valid URL ({one_line(str(exc))})") from None
+            why = cut(one_line(str(exc)))
+            raise FetchError(
+                f"{quoted(url)} is not a valid URL ({why}); check the address"
+            ) from None
         host = parsed.host or ""
         if parsed.port is not None and parsed.port != DEFAULT_PORTS.get(parsed.scheme or ""):
             host = f"{host}:{parsed.port}"
@@ -779,7 +783,8 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
     except FetchError:
         raise
     except LocationParseError as exc:
-        raise FetchError(f"{url!r} is not a valid URL ({one_line(str(exc))})") from None
+        why = cut(one_line(str(exc)))
+        raise FetchError(f"{quoted(url)} is not a valid URL ({why}); check the address") from None
     except NewConnectionError as exc:
         if _is_dns_failure(exc):
             raise FetchError(

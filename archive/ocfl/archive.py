@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -103,6 +104,8 @@ class ArticleSummary:
     checks: int = 0
     #: "" while live; "gone" or "redirected" since a watch run saw it disappear.
     status: str = ""
+    #: Why the article's OCFL object cannot be read (its inventory is corrupt), or None.
+    corrupt: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -115,6 +118,7 @@ class ArticleSummary:
             "unchanged_since": self.unchanged_since,
             "checks": self.checks,
             "status": self.status or None,
+            "corrupt": self.corrupt,
         }
 
 
@@ -349,7 +353,19 @@ class Archive:
                     status=state.status,
                 )
             )
+        # Each object's root inventory is read as a reader of the article would read it:
+        # one that cannot be is named, not listed with the state's version count.
+        with ThreadPoolExecutor(max_workers=STATE_READERS) as pool:
+            problems = list(pool.map(self._inventory_problem, [s.url for s in out]))
+        out = [replace(s, corrupt=p) if p else s for s, p in zip(out, problems, strict=True)]
         return sorted(out, key=lambda s: s.url)
+
+    def _inventory_problem(self, object_id: str) -> str | None:
+        try:
+            self.load_inventory(object_id)
+        except CorruptArchive as exc:
+            return exc.message
+        return None
 
     # -- redline's bookkeeping: article states, run logs, leases -----------------------------
     def state(self, object_id: str) -> ArticleState | None:

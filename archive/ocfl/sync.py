@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from redline.archive.core import layout
-from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError, UsageError
+from redline.archive.core.errors import (
+    ArchiveError,
+    Conflict,
+    KeyMissing,
+    NotAFile,
+    StoreError,
+    UsageError,
+)
 from redline.archive.core.wording import plural
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.state import ArticleState
@@ -340,6 +347,11 @@ def _sync_object(
                 continue
             try:
                 data = src.read(f"{root}/{path}")
+            except NotAFile:
+                raise _Skip(
+                    f"{where} v{number}: {path} is a symbolic link, not a file of the "
+                    "archive; not copied"
+                ) from None
             except KeyMissing:
                 raise _Skip(f"{where} v{number}: {path} is missing; not copied") from None
             if _hash(algorithm, data) != digest:

@@ -24,7 +24,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from redline.archive.core import layout
-from redline.archive.core.errors import KeyMissing
+from redline.archive.core.errors import ArchiveError, KeyMissing, NotAFile
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.archive import ARTICLE_JSON, CAPTURE_WARC, Archive
 
@@ -56,6 +56,11 @@ def verify_archive(archive: Archive, jobs: int = 1) -> VerifyReport:
     store = archive.store
     prefix = layout.OCFL_ROOT + "/"
     keys = sorted(store.list(prefix))
+    if not keys and next(iter(store.list(layout.STATE_PREFIX)), None) is None:
+        raise ArchiveError(
+            f"no archive at {archive.location}: it is empty; capture a page first, or pass "
+            "--archive with the archive's folder or s3://BUCKET/PREFIX"
+        )
     if not keys:
         report.problems.append(f"{archive.location}: no OCFL storage root ({prefix} is empty)")
         return report
@@ -213,6 +218,9 @@ def _check_object(
             report.files += 1
             try:
                 data = store.read(key)
+            except NotAFile:
+                yield f"{where} {path}: a symbolic link, not a file of the archive"
+                continue
             except KeyMissing:
                 yield f"{where} {path}: missing"
                 continue

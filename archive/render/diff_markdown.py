@@ -9,7 +9,10 @@ inserted ones ``**new**``.
 
 Article text can't format itself: Markdown and HTML metacharacters are
 backslash-escaped, line breaks inside a paragraph become spaces, and "@" is followed
-by an invisible word joiner so a handle in the article doesn't mention anyone.
+by an invisible word joiner so a handle in the article doesn't mention anyone (nor
+becomes an e-mail link). A bare web address in the text stays text: GitHub links
+``https://…``, ``ftp://…`` and ``www.…`` by itself, so the colon before ``//`` and the
+dot after ``www`` are backslash-escaped, which shows the same characters.
 Markers never have whitespace just inside them (GitHub ignores such markers); when a
 marker would sit between a word and punctuation, where GitHub would not read it
 either, the change is widened to the whole word.
@@ -38,6 +41,10 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 # Characters that start a block (list, quote, heading, rule) at the start of a line.
 _LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+(?=[.)]))")
 _WORD_JOINER = "\u2060"
+# What GitHub's autolink extension starts a link at: a scheme's "://" and "www." (also
+# "mailto:" and "xmpp:", whose addresses the word joiner after "@" already breaks).
+_SCHEME_COLON = re.compile(r"(?i):(?=//)|(?<=\bmailto):|(?<=\bxmpp):")
+_WWW_DOT = re.compile(r"(?i)(?<![a-z0-9])(www)\.")
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
 
 # Unchanged text inside a changed paragraph keeps this many characters next to each
@@ -53,6 +60,8 @@ def escape(text: str) -> str:
     """Article text as Markdown that shows exactly that text, on one line."""
     text = _LINE_BREAKS.sub(" ", text)
     text = _SPECIAL.sub(r"\\\1", text)
+    text = _SCHEME_COLON.sub(r"\\:", text)
+    text = _WWW_DOT.sub(r"\1\\.", text)
     return text.replace("@", "@" + _WORD_JOINER)
 
 

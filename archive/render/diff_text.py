@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from redline.archive.core.wording import join_reasons, plural
 from redline.archive.diff.model import FIELD_LABELS, DiffReport, ParagraphOp, VersionRef
+from redline.archive.diff.scripts import MIXED_SCRIPTS
 from redline.archive.diff.words import DELETE, EQUAL, DiffOp, is_changed
 
 RESET = "\x1b[0m"
@@ -88,8 +89,12 @@ def _verdict(report: DiffReport, color: bool) -> str:
     """One line: severity, stealth flag and reasons, e.g.
     ``Severity: major, STEALTH EDIT (number changed: 12 → 9; quote changed: “…” → “…”)``."""
     sig = report.significance
-    if sig is None or sig.severity == "none":
+    if sig is None:
         return ""
+    if sig.severity == "none":
+        # No change to grade; a headline of lookalike letters is still named.
+        flagged = [r for r in sig.reasons if r.startswith(MIXED_SCRIPTS)]
+        return f"Warning: {flagged[0]}" if flagged else ""
     flag = ", STEALTH EDIT: the page did not admit it" if sig.stealth else ""
     reasons = join_reasons(sig.reasons, 4)
     text = f"Severity: {sig.severity}{flag}" + (f" ({reasons})" if reasons else "")

@@ -1,5 +1,10 @@
 """A store in a local folder: temp files and atomic renames, an object swapped whole.
 
+Every file of the archive is a regular file below its folder: a key that is a symbolic
+link, or lies below one, is never read through (``NotAFile``), so a file replaced by a
+link to one outside the archive, however identical, is neither vouched for nor copied.
+The archive folder itself may be a link.
+
 An OCFL object's root inventory and its sidecar are two files; replacing them one by
 one would leave a moment where they disagree. So a new version is published by
 building the object's next state beside it (existing files hard-linked, not copied)
@@ -22,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from redline.archive.core import layout
-from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, StoreError
+from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, NotAFile, StoreError
 from redline.archive.store.base import AbstractLock, Store
 
 #: Staging area inside the archive folder (same filesystem, so renames are atomic).
@@ -121,6 +126,8 @@ class LocalStore(Store):
     def __init__(self, root: str | os.PathLike[str], *, create: bool = False) -> None:
         self.root = Path(root)
         self.location = str(root)
+        #: The folder with every link resolved, once it is first needed.
+        self._real_root: Path | None = None
         if self.root.exists() and not self.root.is_dir():
             raise ArchiveError(
                 f"archive path {self.location} is a file, not a folder; "
@@ -146,6 +153,18 @@ class LocalStore(Store):
             raise StoreError(f"invalid key {key!r}")
         return self.root / key
 
+    def _real(self, key: str) -> Path:
+        """The key's path, refused when it is, or lies below, a symbolic link."""
+        path = self._path(key)
+        if self._real_root is None:
+            self._real_root = Path(os.path.realpath(self.root))
+        if Path(os.path.realpath(path)) != self._real_root / key:
+            raise NotAFile(
+                f"{key} in archive {self.location} is a symbolic link, or lies below one, "
+                "not a file of the archive; replace the link by the file itself"
+            )
+        return path
+
     def _staging(self) -> Path:
         tmp = self.root / TMP_DIR / uuid.uuid4().hex
         tmp.mkdir(parents=True)
@@ -160,7 +179,7 @@ class LocalStore(Store):
 
     # -- Store interface --------------------------------------------------------
     def read(self, key: str) -> bytes:
-        path = self._path(key)
+        path = self._real(key)
         try:
             return path.read_bytes()
         except FileNotFoundError as exc:
@@ -171,7 +190,10 @@ class LocalStore(Store):
             raise self._fail(exc, f"read {key}") from exc
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        try:
+            return self._real(key).is_file()
+        except NotAFile:
+            return False
 
     def list(self, prefix: str = "") -> Iterator[str]:
         base = self._path(prefix.rstrip("/")) if prefix else self.root
@@ -360,7 +382,7 @@ class LocalStore(Store):
                 _link_tree(source, partial)
                 os.rename(partial, shadow / name)
             else:
-                os.link(source, shadow / name)
+                os.link(source, shadow / name, follow_symlinks=False)
 
 
 def _by_top_dir(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
@@ -398,10 +420,14 @@ def _same_tree(live: Path, shadow: Path) -> bool:
 
 
 def _link_tree(source: Path, dest: Path) -> None:
-    """Recreate ``source``'s directories under ``dest`` with hard links to its files."""
-    for dirpath, _dirnames, filenames in os.walk(source):
+    """Recreate ``source``'s directories under ``dest`` with hard links to its files. A
+    symbolic link is linked as the link itself, never as what it points to, so the
+    next state of an object holds the same link (which verify names), not a file
+    shared with one outside the archive."""
+    for dirpath, dirnames, filenames in os.walk(source):
         rel = os.path.relpath(dirpath, source)
         out = os.path.join(dest, rel) if rel != "." else str(dest)
         os.mkdir(out)
-        for name in filenames:
-            os.link(os.path.join(dirpath, name), os.path.join(out, name))
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        for name in [*filenames, *links]:
+            os.link(os.path.join(dirpath, name), os.path.join(out, name), follow_symlinks=False)

@@ -1,8 +1,13 @@
 """A store in an S3 bucket (or an S3-compatible service) under a key prefix.
 
 The same keys as the folder store, so an archive can be copied either way and
-validated with any OCFL tool. Every PUT carries a SHA-256 checksum the server checks
-(single-part uploads only: captures are small). A new version is written in the order
+validated with any OCFL tool. Every PUT carries a SHA-256 checksum (single-part uploads
+only: captures are small). Not every server checks it (AWS S3 and SeaweedFS refuse a
+body that does not match it; moto stores it), so redline checks what the server says it
+stored: the SHA-256 it returns, or else the ETag, which for an object stored unencrypted
+or with SSE-S3 is the MD5 of its bytes. When they differ from what was sent the PUT is
+made once more, on the condition that the key still holds those bytes; a second
+mismatch fails the write. A new version is written in the order
 content → version inventory → root inventory (a conditional write on the ETag read
 before, or ``If-None-Match: *`` for a new object) → root sidecar. Writers of the same
 object take a lease first (a conditional create of a small lease object beside the
@@ -50,6 +55,11 @@ _DENIED = {
     "403",
 }
 _PRECONDITION = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
+#: With If-Match on a missing key AWS and moto answer 404, SeaweedFS 412: both mean the
+#: key no longer holds what the writer read.
+_MISSING = {"NoSuchKey", "404", "NotFound"}
+#: Encryptions whose ETag is not the MD5 of the object's bytes.
+_ETAG_NOT_MD5 = {"aws:kms", "aws:kms:dsse"}
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -86,6 +96,24 @@ def make_client(endpoint_url: str | None, session: Any = None) -> Any:
 
 def _sha256_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def _stored_other_bytes(response: Mapping[str, Any], data: bytes, checksum: str) -> bool:
+    """Whether a PUT's answer shows that the server stored other bytes than ``data``: the
+    SHA-256 it returns differs from ``checksum``, or (when it returns none) its ETag is
+    not the MD5 of ``data`` although the object is stored unencrypted or with SSE-S3.
+    An answer that shows neither (SSE-KMS, SSE-C) is taken as it is."""
+    returned = response.get("ChecksumSHA256")
+    if returned:
+        return str(returned) != checksum
+    if response.get("ServerSideEncryption") in _ETAG_NOT_MD5 or response.get(
+        "SSECustomerAlgorithm"
+    ):
+        return False
+    etag = str(response.get("ETag") or "").strip('"')
+    if len(etag) != 32 or not all(c in "0123456789abcdef" for c in etag.lower()):
+        return False  # not an MD5 (a multipart upload's, or a server's own kind)
+    return etag.lower() != hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def _code(exc: ClientError) -> str:
@@ -206,24 +234,45 @@ class S3Store(Store):
         self.conditional_put(key, data)
 
     def conditional_put(self, key: str, data: bytes, **conditions: str) -> str:
-        """Store ``data``; returns the new ETag. ``conditions``: IfMatch / IfNoneMatch."""
+        """Store ``data``; returns the new ETag. ``conditions``: IfMatch / IfNoneMatch.
+
+        What the server says it stored is compared with ``data``; when it differs the
+        PUT is made once more, if the key still holds what the first one stored."""
+        checksum = _sha256_b64(data)
+        response = self._put_object(key, data, checksum, conditions)
+        if _stored_other_bytes(response, data, checksum):
+            response = self._put_object(key, data, checksum, {"IfMatch": str(response["ETag"])})
+            if _stored_other_bytes(response, data, checksum):
+                raise StoreError(
+                    f"s3://{self.bucket} stored other bytes than were sent for {key} (its "
+                    "checksum or ETag differs), twice; check the network path to the "
+                    "endpoint and try again"
+                )
+        etag = str(response["ETag"])
+        self._seen[key] = (etag, hashlib.sha512(data).hexdigest())
+        return etag
+
+    def _put_object(
+        self, key: str, data: bytes, checksum: str, conditions: Mapping[str, str]
+    ) -> dict[str, Any]:
         try:
-            response = self.client.put_object(
+            response: dict[str, Any] = self.client.put_object(
                 Bucket=self.bucket,
                 Key=self._key(key),
                 Body=data,
-                ChecksumSHA256=_sha256_b64(data),
+                ChecksumSHA256=checksum,
                 **conditions,
             )
         except ClientError as exc:
-            if conditions and _code(exc) in _PRECONDITION:
+            code = _code(exc)
+            if conditions and (
+                code in _PRECONDITION or ("IfMatch" in conditions and code in _MISSING)
+            ):
                 raise Conflict(f"{key} in {self.location} was changed by another run") from exc
             raise self._fail(exc, f"write {key}") from exc
         except BotoCoreError as exc:
             raise self._fail(exc, f"write {key}") from exc
-        etag = str(response["ETag"])
-        self._seen[key] = (etag, hashlib.sha512(data).hexdigest())
-        return etag
+        return response
 
     def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
         """A conditional PUT: If-Match on the ETag of ``expected`` as last read here

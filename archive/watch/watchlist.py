@@ -19,6 +19,7 @@ from pathlib import Path
 
 from redline.archive.core.errors import InputError
 from redline.archive.core.urls import url_problem
+from redline.archive.core.wording import quoted
 
 
 def contact_problem(text: str) -> str | None:
@@ -27,7 +28,7 @@ def contact_problem(text: str) -> str | None:
         return "the contact is empty; give an e-mail address or URL"
     if not all(" " <= ch <= "~" for ch in text):
         return (
-            f"the contact {text!r} has characters an HTTP header cannot carry (only plain "
+            f"the contact {quoted(text)} has characters an HTTP header cannot carry (only plain "
             "ASCII letters, digits and punctuation); give an e-mail address or URL"
         )
     return None
@@ -103,14 +104,14 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
         kind, value = _split(line)
         where = f"{name} line {number}"
         if kind is None:
-            name = line.split(":", 1)[0].strip()
-            close = difflib.get_close_matches(name.lower(), DIRECTIVES, n=1, cutoff=0.6)
+            directive = line.split(":", 1)[0].strip()
+            close = difflib.get_close_matches(directive.lower(), DIRECTIVES, n=1, cutoff=0.6)
             hint = (
                 f"did you mean '{close[0]}:'?"
                 if close
                 else (f"use a URL or one of {', '.join(d + ':' for d in DIRECTIVES)}")
             )
-            watchlist.problems.append(f"{where}: unknown directive {name!r}; {hint}")
+            watchlist.problems.append(f"{where}: unknown directive {quoted(directive)}; {hint}")
             continue
         if kind == "contact":
             problem = contact_problem(value)
@@ -124,7 +125,7 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
             continue
         if any(ch.isspace() for ch in value):
             watchlist.problems.append(
-                f"{where}: {value!r} is not a URL; put one URL a line, or "
+                f"{where}: {quoted(value)} is not a URL; put one URL a line, or "
                 f"{', '.join(d + ': VALUE' for d in DIRECTIVES)}"
             )
             continue
@@ -134,7 +135,8 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
             close = difflib.get_close_matches(scheme, DIRECTIVES, n=1, cutoff=0.6)
             if close:
                 problem = (
-                    f"unknown directive or scheme {scheme + ':'!r}; did you mean '{close[0]}:'?"
+                    f"unknown directive or scheme {quoted(scheme + ':')}; "
+                    f"did you mean '{close[0]}:'?"
                 )
         if problem:
             watchlist.problems.append(f"{where}: {problem}")

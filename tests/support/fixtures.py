@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
+# One S3 server per session of each kind, fixtures registered by import: SeaweedFS
+# (``seaweed``, ``s3_env``, ``seaweed_env``: tests/support/seaweed.py) and moto's server
+# mode (``moto``, ``moto_env``: tests/support/moto_s3.py).
 from tests.support.http_server import LocalHTTPServer
+from tests.support.moto_s3 import _drop_moto_buckets, moto, moto_env  # noqa: F401
 from tests.support.newsroom import Newsroom
-
-# One SeaweedFS S3 server per session, ``seaweed``, and ``s3_env`` (tests/support/seaweed.py).
-from tests.support.seaweed import (  # noqa: F401 - fixtures registered by import
-    _drop_s3_buckets,
-    s3_env,
-    seaweed,
-)
+from tests.support.seaweed import _drop_s3_buckets, s3_env, seaweed, seaweed_env  # noqa: F401
 
 
 @pytest.fixture

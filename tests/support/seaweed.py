@@ -82,7 +82,8 @@ def free_ports(count: int) -> list[int]:
 
 @dataclass
 class SeaweedS3:
-    """A running SeaweedFS S3 endpoint and the keys it accepts."""
+    """A running S3 endpoint (SeaweedFS, or moto: tests/support/moto_s3.py) and the keys
+    it accepts."""
 
     endpoint_url: str
     pid: int
@@ -275,11 +276,24 @@ def _drop_s3_buckets(request: pytest.FixtureRequest) -> Iterator[None]:
     server.drop_buckets()
 
 
-@pytest.fixture
-def s3_env(seaweed: SeaweedS3, monkeypatch: pytest.MonkeyPatch) -> SeaweedS3:
-    """Point boto3's credential chain and REDLINE_ENDPOINT_URL at the server for one test."""
+def point_at(server: SeaweedS3, monkeypatch: pytest.MonkeyPatch) -> SeaweedS3:
+    """Point boto3's credential chain and REDLINE_ENDPOINT_URL at ``server`` for one test."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
         monkeypatch.delenv(name, raising=False)
-    for name, value in seaweed.env().items():
+    for name, value in server.env().items():
         monkeypatch.setenv(name, value)
-    return seaweed
+    return server
+
+
+@pytest.fixture
+def s3_env(seaweed: SeaweedS3, monkeypatch: pytest.MonkeyPatch) -> SeaweedS3:
+    """Point boto3's credential chain and REDLINE_ENDPOINT_URL at SeaweedFS for one test
+    (a test module may override ``s3_env`` to run against moto too, with ``seaweed_env``
+    and ``moto_env``)."""
+    return point_at(seaweed, monkeypatch)
+
+
+@pytest.fixture
+def seaweed_env(seaweed: SeaweedS3, monkeypatch: pytest.MonkeyPatch) -> SeaweedS3:
+    """``s3_env`` under its server's name, for modules that run against several."""
+    return point_at(seaweed, monkeypatch)
