@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from redline import __version__
+from redline.archive.core import layout
 from redline.archive.core.errors import (
     ArchiveError,
     FetchError,
@@ -222,9 +223,10 @@ def run_watch(
     k, n = options.shard
     lease = archive.lease(f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
-        read = archive.states_with_bytes(workers=options.concurrency)
-        states = {state.id: state for state, _raw in read}
-        raws = {state.id: raw for state, raw in read}
+        index = archive.watch_states(
+            layout.index_name(k, n), lambda object_id: n == 1 or shard_of(object_id, n) == k
+        )
+        states = {state.id: state for state in index.states()}
         fetcher = Fetcher(
             timeout=options.timeout,
             max_bytes=options.max_bytes,
@@ -245,8 +247,6 @@ def run_watch(
             targets = select_targets(
                 watchlist, [(f.url, f.source) for f in found], states, options.shard
             )
-            for target in targets:
-                target.raw = raws.get(target.object_id)
             now = utc_now()
             due = []
             later = []
@@ -285,6 +285,13 @@ def run_watch(
                 )
                 raise
             finally:
+                try:
+                    index.merge()
+                except ArchiveError as exc:
+                    summary.notes.append(
+                        f"the check times of this run could not be saved ({exc.message}); "
+                        "the next run checks those articles again"
+                    )
                 summary.finished = iso(utc_now())
                 summary.seconds = time.monotonic() - clock
                 _save_run(archive, summary, options)
@@ -376,6 +383,7 @@ def _check_all(
     try:
         while len(queue) or running:
             lease.renew()
+            archive.states().merge_if_due()
             now = time.monotonic()
             while len(running) < options.concurrency:
                 ready = queue.pop_ready(now)

@@ -484,7 +484,7 @@ def counted(s3_env: SeaweedS3) -> Iterator[tuple[Any, list[str]]]:
     yield client, sent
 
 
-def test_an_unchanged_check_makes_two_requests(
+def test_an_unchanged_capture_makes_three_requests(
     s3_env: SeaweedS3, example: dict[str, Any], counted: tuple[Any, list[str]]
 ) -> None:
     bucket = s3_env.new_bucket()
@@ -501,9 +501,10 @@ def test_an_unchanged_check_makes_two_requests(
     archive = Archive(S3Store(url, endpoint_url=s3_env.endpoint_url, client=client))
     sent.clear()
     assert capture_file(archive, example["pages"][2], article, times[3]).status == "unchanged"
-    state = [r for r in sent if "/state/articles/" in r]
-    assert [r.split()[0] for r in state] == ["GET", "PUT"]
-    # A page byte for byte the one last stored: its state is read and its check noted,
-    # nothing else (not even the archive's root declaration) is touched.
-    assert len(sent) == 2
+    # A page byte for byte the one last stored: the article states are listed and read,
+    # its check noted in their index, nothing else (not even the archive's root
+    # declaration) is touched.
+    assert [r.split()[0] for r in sent] == ["GET", "GET", "PUT"], sent
+    index = "c/state/index/shard-1-of-1.jsonl"
+    assert sent[0] == f"GET {bucket}" and sent[1:] == [f"GET {index}", f"PUT {index}"], sent
     print(f"\nS3 requests: first capture {first}, changed {len(changed)}, unchanged {len(sent)}")

@@ -54,8 +54,6 @@ class Target:
     attempt: int = 0
     #: Why the previous attempt looked like a drop: this one is the re-fetch.
     suspect: str | None = None
-    #: The stored state's bytes as read at the start of the run.
-    raw: bytes | None = None
     object_id: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -187,7 +185,6 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
             ctx.archive,
             capture,
             reader=ctx.analyse,
-            known=(state, target.raw) if target.raw is not None else None,
             annotate=annotate,
         )
     except (ExtractionError, InputError) as exc:
@@ -260,7 +257,7 @@ def _note(
         if then is not None:
             then(state)
 
-    ctx.archive.note_check(target.object_id, annotate, known=target.raw)
+    ctx.archive.note_check(target.object_id, annotate)
     return event
 
 
