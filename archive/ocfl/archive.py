@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -350,6 +351,18 @@ class Archive:
         articles ``owns`` says), changes batched until ``merge``."""
         self._index = StateIndex(self.store, name, owns=owns, batched=True)
         return self._index.load()
+
+    @contextmanager
+    def batched_states(self) -> Iterator[StateIndex]:
+        """Keep changes of article states in memory (what must not be lost journalled)
+        and save them once at the end, for a command that records many pages."""
+        index = self.states()
+        before, index.batched = index.batched, True
+        try:
+            yield index
+        finally:
+            index.batched = before
+            index.merge()
 
     def state(self, object_id: str) -> ArticleState | None:
         """The article's state, None when it has none."""

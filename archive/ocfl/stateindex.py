@@ -58,32 +58,47 @@ Lines = dict[str, bytes]
 
 
 def encode(states: Iterable[ArticleState]) -> bytes:
-    return HEADER + b"".join(s.to_line() + b"\n" for s in sorted(states, key=lambda s: s.id))
+    return encode_lines({s.id: s.to_line() for s in states})
+
+
+def encode_lines(lines: Lines) -> bytes:
+    return HEADER + b"".join(lines[i] + b"\n" for i in sorted(lines))
 
 
 def decode(data: bytes, where: str) -> dict[str, ArticleState]:
-    """The states in an index or journal segment; unreadable lines are left out (a state
-    is rebuilt from its object), a format this version does not know is an error."""
+    return decode_lines(data, where)[0]
+
+
+def decode_lines(data: bytes, where: str) -> tuple[dict[str, ArticleState], Lines]:
+    """The states in an index or journal segment, and the line each was read from;
+    unreadable lines are left out (a state is rebuilt from its object), a format this
+    version does not know is an error."""
     header, _, body = data.partition(b"\n")
     try:
         info = json.loads(header)
     except ValueError:
-        return {}
+        return {}, {}
     if not isinstance(info, dict) or info.get("redline") != "article-states":
-        return {}
+        return {}, {}
     if info.get("format") != FORMAT:
         raise ArchiveError(
             f"{where} was written by another version of redline (format "
             f"{info.get('format')!r}); upgrade redline to read this archive"
         )
     found: dict[str, ArticleState] = {}
+    lines: Lines = {}
     for line in body.splitlines():
         try:
             state = ArticleState.from_dict(json.loads(line))
         except (ValueError, TypeError):
             continue
-        found[state.id] = newer(found.get(state.id), state)
-    return found
+        best = newer(found.get(state.id), state)
+        if best is state:
+            found[state.id], lines[state.id] = state, line
+        else:
+            found[state.id] = best
+            lines[state.id] = best.to_line()
+    return found, lines
 
 
 class StateIndex:
@@ -111,6 +126,7 @@ class StateIndex:
         self._loaded = False
         self._view: dict[str, ArticleState] = {}
         self._own: dict[str, ArticleState] = {}
+        self._own_lines: Lines = {}
         self._own_bytes: bytes | None = None
         #: Articles whose state in the view is not yet in the own index...
         self._touched: set[str] = set()
@@ -160,9 +176,9 @@ class StateIndex:
             if data is None:
                 continue
             name, segment = layout.parse_index_key(key) or (self.name, None)
-            states = decode(data, f"{self.store.location}/{key}")
+            states, lines = decode_lines(data, f"{self.store.location}/{key}")
             if segment is None and name == self.name:
-                self._own, self._own_bytes = states, data
+                self._own, self._own_lines, self._own_bytes = states, lines, data
             elif segment is None:
                 self._others[name] = (states, data)
             elif name == self.name:
@@ -314,16 +330,19 @@ class StateIndex:
     def _write_own(self, changes: dict[str, ArticleState]) -> None:
         for _attempt in range(MERGE_ATTEMPTS):
             merged = dict(self._own)
+            lines = dict(self._own_lines)
             for object_id, state in changes.items():
-                merged[object_id] = newer(merged.get(object_id), state)
-            data = encode(merged.values())
+                best = newer(merged.get(object_id), state)
+                if best is not merged.get(object_id):
+                    merged[object_id], lines[object_id] = best, best.to_line()
+            data = encode_lines(lines)
             try:
                 self.requests["write"] += 1
                 self.store.put_if(self.key, data, self._own_bytes)
             except Conflict:
                 self._reread_own()
                 continue
-            self._own, self._own_bytes = merged, data
+            self._own, self._own_lines, self._own_bytes = merged, lines, data
             return
         raise ArchiveError(
             f"could not save the article states in {self.store.location}/{self.key}: "
@@ -336,11 +355,12 @@ class StateIndex:
             data: bytes | None = self.store.read(self.key)
         except KeyMissing:
             data = None
-        theirs = decode(data, f"{self.store.location}/{self.key}") if data is not None else {}
+        where = f"{self.store.location}/{self.key}"
+        theirs, lines = decode_lines(data, where) if data is not None else ({}, {})
         with self._lock:
             for object_id, state in theirs.items():
                 self._view[object_id] = newer(self._view.get(object_id), state)
-        self._own, self._own_bytes = theirs, data
+        self._own, self._own_lines, self._own_bytes = theirs, lines, data
 
     def _migrate(self) -> None:
         """Fold an archive's per-article state files into ``shard-1-of-1``."""
