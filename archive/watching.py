@@ -45,7 +45,7 @@ from redline.archive.watch.discover import discover
 from redline.archive.watch.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
 from redline.archive.watch.hostqueue import HostQueue
 from redline.archive.watch.robots import RobotsPolicy, policy_from_response, robots_url
-from redline.archive.watch.schedule import is_due, next_check
+from redline.archive.watch.schedule import SLACK, next_check
 from redline.archive.watch.watchlist import Watchlist, contact_problem
 
 #: Seconds an interrupted run waits for the checks already running.
@@ -181,7 +181,7 @@ def select_targets(
             return
         target = targets.get(object_id)
         if target is None:
-            targets[object_id] = Target(url, states.get(object_id), (source,))
+            targets[object_id] = Target(url, states.get(object_id), (source,), object_id=object_id)
         elif source not in target.sources:
             target.sources = (*target.sources, source)
 
@@ -251,7 +251,8 @@ def run_watch(
             due = []
             later = []
             for target in targets:
-                if options.check_all or is_due(target.state, now):
+                when = next_check(target.state) if target.state is not None else None
+                if options.check_all or when is None or when - SLACK <= now:
                     due.append(target)
                 else:
                     report(
@@ -264,9 +265,7 @@ def run_watch(
                             cause=NOT_DUE,
                         )
                     )
-                    when = next_check(target.state) if target.state is not None else None
-                    if when is not None:
-                        later.append(when)
+                    later.append(when)
             summary.next_due = iso(min(later)) if later else None
             try:
                 _check_all(archive, fetcher, due, options, report, lease, progress)

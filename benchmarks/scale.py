@@ -63,12 +63,12 @@ OPERATIONS = [
 
 
 # -- the site, in its own process ---------------------------------------------------------
-def serve(articles: int, conn: Any) -> None:
+def serve(articles: int, conn: Any, port: int) -> None:
     """Answers commands on ``conn`` until 'stop': 'edit' N articles, 'publish' one."""
     from tests.support.http_server import LocalHTTPServer
     from tests.support.newsroom import Newsroom
 
-    with LocalHTTPServer() as server:
+    with LocalHTTPServer(port=port) as server:
         room = Newsroom(server)
         urls = [room.publish(f"story-{n:06d}", paragraphs=6) for n in range(articles)]
         conn.send(urls)
@@ -85,10 +85,15 @@ def serve(articles: int, conn: Any) -> None:
                 conn.send(room.publish(arg, paragraphs=6))
 
 
+#: The site's port when archives are kept (their articles' URLs name it); else any.
+KEPT_PORT = 18431
+
+
 @contextmanager
-def site(articles: int) -> Iterator[tuple[list[str], Any]]:
+def site(articles: int, port: int = 0) -> Iterator[tuple[list[str], Any]]:
     parent, child = mp.Pipe()
-    server = mp.get_context("fork").Process(target=serve, args=(articles, child), daemon=True)
+    process = mp.get_context("fork").Process
+    server = process(target=serve, args=(articles, child, port), daemon=True)
     server.start()
     try:
         yield parent.recv(), parent
@@ -247,7 +252,7 @@ def measure_size(
     articles: int, location: str, fresh: bool, keep: Path | None
 ) -> tuple[float, dict[str, Figures]]:
     rows: dict[str, Figures] = {}
-    with site(articles) as (urls, control):
+    with site(articles, KEPT_PORT if keep is not None else 0) as (urls, control):
         built = build(location, urls) if fresh else 0.0
         if fresh and keep is not None and not location.startswith("s3://"):
             shutil.copytree(location, keep / f"archive-{articles}", symlinks=True)

@@ -126,7 +126,9 @@ class StateIndex:
         self._loaded = False
         self._view: dict[str, ArticleState] = {}
         self._own: dict[str, ArticleState] = {}
-        self._own_lines: Lines = {}
+        #: The own index's lines, once a merge needed them (not kept from the read: a
+        #: run that changes nothing does not hold the index twice).
+        self._own_lines: Lines | None = None
         self._own_bytes: bytes | None = None
         #: Articles whose state in the view is not yet in the own index...
         self._touched: set[str] = set()
@@ -176,9 +178,9 @@ class StateIndex:
             if data is None:
                 continue
             name, segment = layout.parse_index_key(key) or (self.name, None)
-            states, lines = decode_lines(data, f"{self.store.location}/{key}")
+            states = decode(data, f"{self.store.location}/{key}")
             if segment is None and name == self.name:
-                self._own, self._own_lines, self._own_bytes = states, lines, data
+                self._own, self._own_bytes = states, data
             elif segment is None:
                 self._others[name] = (states, data)
             elif name == self.name:
@@ -330,6 +332,8 @@ class StateIndex:
     def _write_own(self, changes: dict[str, ArticleState]) -> None:
         for _attempt in range(MERGE_ATTEMPTS):
             merged = dict(self._own)
+            if self._own_lines is None:
+                self._own_lines = {i: s.to_line() for i, s in self._own.items()}
             lines = dict(self._own_lines)
             for object_id, state in changes.items():
                 best = newer(merged.get(object_id), state)

@@ -67,6 +67,8 @@ class SyncAction:
             return f"{span:<8} {self.object_id}  ({size})"
         if self.kind == "storage-root":
             return f"{'root':<8} {self.key}  ({size})"
+        if self.object_id:  # one article's line in the destination's state index
+            return f"{'state':<8} {self.object_id}  ({self.bytes:,} bytes in {self.key})"
         return f"{'state':<8} {self.key}  ({size})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +76,8 @@ class SyncAction:
         if self.kind == "object":
             out["id"] = self.object_id
             out["versions"] = [self.first_version, self.last_version] if self.last_version else []
+        elif self.object_id:
+            out["id"] = self.object_id
         out["files"] = self.files
         out["bytes"] = self.bytes
         return out

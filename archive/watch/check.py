@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -54,10 +54,11 @@ class Target:
     attempt: int = 0
     #: Why the previous attempt looked like a drop: this one is the re-fetch.
     suspect: str | None = None
-    object_id: str = field(init=False)
+    #: The article's id (the URL normalised; normalised here when not given).
+    object_id: str = ""
 
     def __post_init__(self) -> None:
-        self.object_id = normalize_url(self.url)
+        self.object_id = self.object_id or normalize_url(self.url)
 
     @property
     def discovered(self) -> bool:
