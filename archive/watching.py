@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from redline import __version__
@@ -34,19 +35,20 @@ from redline.archive.core.errors import (
 )
 from redline.archive.core.times import iso, utc_now
 from redline.archive.core.urls import normalize_url
-from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, UrlGuard
 from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.ocfl.state import ArticleState
-from redline.archive.watch.check import CheckContext, Retry, Target, check
-from redline.archive.watch.discover import discover
 from redline.archive.watch.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
 from redline.archive.watch.hostqueue import HostQueue
 from redline.archive.watch.robots import RobotsPolicy, policy_from_response, robots_url
 from redline.archive.watch.schedule import SLACK, next_check
+from redline.archive.watch.target import Target
 from redline.archive.watch.watchlist import Watchlist, contact_problem
+
+if TYPE_CHECKING:
+    from redline.archive.watch.check import Retry
 
 #: Seconds an interrupted run waits for the checks already running.
 INTERRUPT_GRACE = 2.0
@@ -234,19 +236,22 @@ def run_watch(
             connections_per_host=options.per_host,
         )
         with fetcher:
-            found, errors = discover(
-                fetcher,
-                [e.url for e in watchlist.feeds],
-                [e.url for e in watchlist.sitemaps],
-                days=options.sitemap_days,
-                concurrency=options.concurrency,
-                guard=None if options.allow_private else private_address_problem,
-            )
-            for event in errors:
-                report(event)
-            targets = select_targets(
-                watchlist, [(f.url, f.source) for f in found], states, options.shard
-            )
+            found: list[tuple[str, str]] = []
+            if watchlist.feeds or watchlist.sitemaps:
+                from redline.archive.watch.discover import discover
+
+                pages, errors = discover(
+                    fetcher,
+                    [e.url for e in watchlist.feeds],
+                    [e.url for e in watchlist.sitemaps],
+                    days=options.sitemap_days,
+                    concurrency=options.concurrency,
+                    guard=None if options.allow_private else private_address_problem,
+                )
+                found = [(f.url, f.source) for f in pages]
+                for event in errors:
+                    report(event)
+            targets = select_targets(watchlist, found, states, options.shard)
             now = utc_now()
             due = []
             later = []
@@ -268,7 +273,8 @@ def run_watch(
                     later.append(when)
             summary.next_due = iso(min(later)) if later else None
             try:
-                _check_all(archive, fetcher, due, options, report, lease, progress)
+                if due:
+                    _check_all(archive, fetcher, due, options, report, lease, progress)
             except (KeyboardInterrupt, SystemExit):
                 summary.interrupted = True
                 summary.status = "interrupted"
@@ -319,6 +325,10 @@ def _check_all(
     lease: RunLease,
     progress: Callable[[int, int], None] | None,
 ) -> None:
+    # Reading pages needs the extractors: loaded only when there is something to check.
+    from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
+    from redline.archive.watch.check import CheckContext, Retry, check
+
     guard = None if options.allow_private else private_address_problem
     ctx = CheckContext(
         archive,

@@ -136,6 +136,7 @@ class Archive:
 
     def _check_is_archive(self) -> None:
         if self._has_root():
+            self._root_ready = True
             return
         # A storage root declared in part (a first capture into S3, cut off) is fine:
         # its files are written again, the declaration last.

@@ -37,37 +37,11 @@ from redline.archive.ingest.step import ingest
 from redline.archive.ocfl.archive import Archive, mark_unchanged
 from redline.archive.ocfl.state import ArticleState
 from redline.archive.watch.events import PRIVATE, Event, EventKind
+from redline.archive.watch.target import Target
 
 #: Statuses that mean "not for you": the page is there, redline may not see it.
 BLOCKED_STATUSES = frozenset({401, 402, 403, 407, 451})
 GONE_STATUSES = frozenset({404, 410})
-
-
-@dataclass
-class Target:
-    """An article to check, with what is known of it."""
-
-    url: str
-    state: ArticleState | None = None
-    #: The feeds and sitemaps that named it in this run ("" for the watchlist itself).
-    sources: tuple[str, ...] = ()
-    attempt: int = 0
-    #: Why the previous attempt looked like a drop: this one is the re-fetch.
-    suspect: str | None = None
-    #: The article's id (the URL normalised; normalised here when not given).
-    object_id: str = ""
-
-    def __post_init__(self) -> None:
-        self.object_id = self.object_id or normalize_url(self.url)
-
-    @property
-    def discovered(self) -> bool:
-        """Found in a feed or sitemap rather than written in the watchlist."""
-        return bool(self.sources) and "" not in self.sources
-
-    @property
-    def captured(self) -> bool:
-        return bool(self.state and self.state.head)
 
 
 @dataclass(frozen=True)
