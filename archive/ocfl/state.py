@@ -10,6 +10,7 @@ as a line of an index, and which of two states of an article is the newer.
 from __future__ import annotations
 
 import json
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -21,7 +22,7 @@ from redline.archive.store.base import Store
 MAX_EVENTS = 50
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleState:
     """What redline remembers about one article between runs."""
 
@@ -85,6 +86,14 @@ class ArticleState:
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             raise ValueError("not an article state")
         state = cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+        for name in _SHARED:
+            value = getattr(state, name)
+            if isinstance(value, str):
+                setattr(state, name, sys.intern(value))
+        if state.canonical_url == state.id:
+            state.canonical_url = state.id
+        if isinstance(state.canonical_urls, list) and state.id in state.canonical_urls:
+            state.canonical_urls = [state.id if u == state.id else u for u in state.canonical_urls]
         # A state edited by hand or by an older version must not break a run later.
         for name, kind in (("head", int), ("checks", int), ("status", str)):
             if not isinstance(getattr(state, name), kind):
@@ -105,9 +114,10 @@ class ArticleState:
 
 
 _FIELDS = tuple(ArticleState.__dataclass_fields__)
-_DEFAULTS: dict[str, object] = {
-    name: value for name, value in vars(ArticleState(id="")).items() if name in _FIELDS
-}
+_DEFAULTS: dict[str, object] = {name: getattr(ArticleState(id=""), name) for name in _FIELDS}
+#: Fields whose values many articles share (times of one run, one feed): kept once.
+_SHARED = ("last_attempt", "last_checked", "discovered", "first_captured", "last_changed",
+           "unchanged_since", "published")  # fmt: skip
 
 
 def newer(a: ArticleState | None, b: ArticleState) -> ArticleState:
