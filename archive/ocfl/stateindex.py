@@ -142,8 +142,6 @@ class StateIndex:
         self._legacy: list[ArticleState] | None = None
         self._last_segment = 0
         self._merged_at = time.monotonic()
-        #: Requests this index made to the store, by kind (for benchmarks and tests).
-        self.requests = {"list": 0, "read": 0, "write": 0, "delete": 0}
 
     # -- reading --------------------------------------------------------------------------
     def load(self) -> StateIndex:
@@ -152,7 +150,6 @@ class StateIndex:
             return self
         indexes: set[str] = set()
         segments: dict[str, list[str]] = {}
-        self.requests["list"] += 1
         for key in self.store.list(layout.STATE_INDEXES):
             parsed = layout.parse_index_key(key)
             if parsed is None:
@@ -214,7 +211,6 @@ class StateIndex:
             except KeyMissing:
                 return key, None  # folded in and removed meanwhile
 
-        self.requests["read"] += len(keys)
         if len(keys) > 1:
             with ThreadPoolExecutor(max_workers=READERS) as pool:
                 pairs = list(pool.map(one, keys))
@@ -253,10 +249,21 @@ class StateIndex:
             self._pending.add(state.id)
         if durable is None:
             durable = lasting_change(previous, state)
-        if not self.batched:
-            self.merge()
-        elif durable:
-            self.flush()
+        try:
+            if not self.batched:
+                self.merge()
+            elif durable:
+                self.flush()
+        except BaseException:
+            # Not written: the change is undone, so that the caller's error is the
+            # outcome it reports, not the change (a gone that was never saved).
+            with self._lock:
+                if self._view.get(state.id) is state:
+                    if previous is None:
+                        self._view.pop(state.id, None)
+                    else:
+                        self._view[state.id] = previous
+            raise
 
     def adopt(self, states: Iterable[ArticleState]) -> int:
         """Take states written elsewhere (a copy of an archive) as they are, where they
@@ -287,7 +294,6 @@ class StateIndex:
                 return
             key = layout.journal_key(self.name, segment)
             try:
-                self.requests["write"] += 1
                 self.store.put(key, encode(states))
             except BaseException:
                 with self._lock:
@@ -341,7 +347,6 @@ class StateIndex:
                     merged[object_id], lines[object_id] = best, best.to_line()
             data = encode_lines(lines)
             try:
-                self.requests["write"] += 1
                 self.store.put_if(self.key, data, self._own_bytes)
             except Conflict:
                 self._reread_own()
@@ -355,7 +360,6 @@ class StateIndex:
 
     def _reread_own(self) -> None:
         try:
-            self.requests["read"] += 1
             data: bytes | None = self.store.read(self.key)
         except KeyMissing:
             data = None
@@ -372,7 +376,6 @@ class StateIndex:
         key = layout.state_index_key(layout.WHOLE_INDEX)
         data = encode(self._legacy)
         try:
-            self.requests["write"] += 1
             self.store.put_if(key, data, None)
         except Conflict:
             self._others.pop(layout.WHOLE_INDEX, None)  # another run folded them in
@@ -395,14 +398,12 @@ class StateIndex:
                 continue
             body = encode(keep.values())
             try:
-                self.requests["write"] += 1
                 self.store.put_if(layout.state_index_key(name), body, data)
             except Conflict:
                 continue  # written meanwhile: drained by a later run
             self._others[name] = (keep, body)
 
     def _delete(self, key: str) -> None:
-        self.requests["delete"] += 1
         self.store.delete(key)
 
 

@@ -397,17 +397,19 @@ class LocalStore(Store):
         notes_path = shadow.with_suffix(".json")
         notes, noted_at = _read_notes(notes_path)
         kept: dict[str, _Twins] = {}
-        for name in os.listdir(shadow):
+        with os.scandir(shadow) as entries:
+            listed = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries]
+        for name, is_dir in listed:
             path = shadow / name
             keep = name in live and name not in root_files and not name.endswith(".partial")
-            if keep and path.is_dir():
+            if keep and is_dir:
                 twins = _still_twins(notes.get(name), target / name, path, noted_at)
                 if twins is None and _same_tree(target / name, path):
                     twins = _twins(target / name, path)
                 if twins is not None:
                     kept[name] = twins
                     continue
-            if path.is_dir():
+            if is_dir:
                 shutil.rmtree(path)
             else:
                 path.unlink()  # root files are always written afresh, never in place
@@ -437,9 +439,10 @@ _Twins = dict[str, list[Any]]
 
 def _dir_marks(top: Path, folders: list[str]) -> list[list[int]] | None:
     marks = []
+    base = os.fspath(top)
     for rel in folders:
         try:
-            st = os.lstat(top / rel if rel else top)
+            st = os.lstat(f"{base}/{rel}" if rel else base)
         except OSError:
             return None
         if not stat.S_ISDIR(st.st_mode):
