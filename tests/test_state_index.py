@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
 from redline.archive.core import layout
+from redline.archive.ocfl import stateindex
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.state import ArticleState
-from redline.archive.ocfl.stateindex import StateIndex
+from redline.archive.ocfl.stateindex import StateIndex, decode
 from redline.archive.store import LocalStore
 from redline.archive.watch.events import Event
 from redline.archive.watch.watchlist import parse_watchlist
@@ -99,6 +101,30 @@ def test_a_gone_article_is_in_the_archive_before_the_run_reports_it(
         emit,
     )
     assert seen == {"gone": ("gone", 1), "changed": ("", 2)}
+
+
+def test_a_long_run_folds_its_checks_into_the_index_as_it_goes(
+    room: Newsroom, archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run merges every few minutes (here: at once), so a run killed late loses only
+    the checks since its last merge."""
+    urls = [room.publish(f"story-{n}") for n in range(6)]
+    watchlist = parse_watchlist("\n".join(urls) + "\n")
+    options = WatchOptions(delay=0, allow_private=True, robots=False, concurrency=1)
+    run_watch(Archive.open(str(archive_dir), create=True), watchlist, options, lambda e: None)
+    monkeypatch.setattr(stateindex, "MERGE_EVERY", 0.0)
+    index = archive_dir / layout.state_index_key("shard-1-of-1")
+    noted: list[int] = []
+
+    def emit(event: Event) -> None:
+        # What another process finds in the index while this run goes on.
+        states = decode(index.read_bytes(), "index")
+        noted.append(sum(s.checks for s in states.values()))
+
+    run_watch(Archive.open(str(archive_dir)), watchlist, replace(options, check_all=True), emit)
+    assert noted[0] == 6 and noted[-1] > 6, noted
+    assert sorted(noted) == noted
+    assert sum(s.checks for s in decode(index.read_bytes(), "index").values()) == 12
 
 
 def test_an_archive_with_a_state_file_per_article_is_folded_into_the_index(

@@ -301,9 +301,9 @@ class StateIndex:
                 raise
             self._segments.append(key)
 
-    def merge_if_due(self, every: float = MERGE_EVERY) -> None:
-        """Merge when the last merge is ``every`` seconds old (long watch runs)."""
-        if self._touched and time.monotonic() - self._merged_at >= every:
+    def merge_if_due(self) -> None:
+        """Merge when the last merge is ``MERGE_EVERY`` seconds old (long watch runs)."""
+        if self._touched and time.monotonic() - self._merged_at >= MERGE_EVERY:
             self.merge()
 
     def merge(self) -> None:
