@@ -83,21 +83,23 @@ def capture_warc(
     max_bytes: int = DEFAULT_MAX_BYTES,
     accept_refused: bool = False,
 ) -> Iterator[Outcome]:
-    """Record every HTML page in a WARC file, in file order."""
+    """Record every HTML page in a WARC file, in file order (the article states saved
+    once at the end: a WARC may hold thousands of pages)."""
     pages = captures_from_warc(path, max_bytes=max_bytes)
-    while True:
-        try:
-            capture = next(pages)
-        except StopIteration:
-            return
-        except RedlineError as exc:
-            yield Outcome(str(path), error=exc)
-            return
-        try:
-            result = record_capture(archive, capture, accept_refused=accept_refused)
-            yield Outcome(capture.requested_url, result=result)
-        except RedlineError as exc:
-            yield Outcome(capture.requested_url, error=exc)
+    with archive.batched_states():
+        while True:
+            try:
+                capture = next(pages)
+            except StopIteration:
+                return
+            except RedlineError as exc:
+                yield Outcome(str(path), error=exc)
+                return
+            try:
+                result = record_capture(archive, capture, accept_refused=accept_refused)
+                yield Outcome(capture.requested_url, result=result)
+            except RedlineError as exc:
+                yield Outcome(capture.requested_url, error=exc)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from redline import __version__
+from redline.archive.core import layout
 from redline.archive.core.errors import (
     ArchiveError,
     FetchError,
@@ -33,19 +35,20 @@ from redline.archive.core.errors import (
 )
 from redline.archive.core.times import iso, utc_now
 from redline.archive.core.urls import normalize_url
-from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, UrlGuard
 from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.ocfl.state import ArticleState
-from redline.archive.watch.check import CheckContext, Retry, Target, check
-from redline.archive.watch.discover import discover
 from redline.archive.watch.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
 from redline.archive.watch.hostqueue import HostQueue
 from redline.archive.watch.robots import RobotsPolicy, policy_from_response, robots_url
-from redline.archive.watch.schedule import is_due, next_check
+from redline.archive.watch.schedule import SLACK, next_check
+from redline.archive.watch.target import Target
 from redline.archive.watch.watchlist import Watchlist, contact_problem
+
+if TYPE_CHECKING:
+    from redline.archive.watch.check import Retry
 
 #: Seconds an interrupted run waits for the checks already running.
 INTERRUPT_GRACE = 2.0
@@ -180,7 +183,7 @@ def select_targets(
             return
         target = targets.get(object_id)
         if target is None:
-            targets[object_id] = Target(url, states.get(object_id), (source,))
+            targets[object_id] = Target(url, states.get(object_id), (source,), object_id=object_id)
         elif source not in target.sources:
             target.sources = (*target.sources, source)
 
@@ -222,9 +225,10 @@ def run_watch(
     k, n = options.shard
     lease = archive.lease(f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
-        read = archive.states_with_bytes(workers=options.concurrency)
-        states = {state.id: state for state, _raw in read}
-        raws = {state.id: raw for state, raw in read}
+        index = archive.watch_states(
+            layout.index_name(k, n), lambda object_id: n == 1 or shard_of(object_id, n) == k
+        )
+        states = {state.id: state for state in index.states()}
         fetcher = Fetcher(
             timeout=options.timeout,
             max_bytes=options.max_bytes,
@@ -232,26 +236,28 @@ def run_watch(
             connections_per_host=options.per_host,
         )
         with fetcher:
-            found, errors = discover(
-                fetcher,
-                [e.url for e in watchlist.feeds],
-                [e.url for e in watchlist.sitemaps],
-                days=options.sitemap_days,
-                concurrency=options.concurrency,
-                guard=None if options.allow_private else private_address_problem,
-            )
-            for event in errors:
-                report(event)
-            targets = select_targets(
-                watchlist, [(f.url, f.source) for f in found], states, options.shard
-            )
-            for target in targets:
-                target.raw = raws.get(target.object_id)
+            found: list[tuple[str, str]] = []
+            if watchlist.feeds or watchlist.sitemaps:
+                from redline.archive.watch.discover import discover
+
+                pages, errors = discover(
+                    fetcher,
+                    [e.url for e in watchlist.feeds],
+                    [e.url for e in watchlist.sitemaps],
+                    days=options.sitemap_days,
+                    concurrency=options.concurrency,
+                    guard=None if options.allow_private else private_address_problem,
+                )
+                found = [(f.url, f.source) for f in pages]
+                for event in errors:
+                    report(event)
+            targets = select_targets(watchlist, found, states, options.shard)
             now = utc_now()
             due = []
             later = []
             for target in targets:
-                if options.check_all or is_due(target.state, now):
+                when = next_check(target.state) if target.state is not None else None
+                if options.check_all or when is None or when - SLACK <= now:
                     due.append(target)
                 else:
                     report(
@@ -264,12 +270,11 @@ def run_watch(
                             cause=NOT_DUE,
                         )
                     )
-                    when = next_check(target.state) if target.state is not None else None
-                    if when is not None:
-                        later.append(when)
+                    later.append(when)
             summary.next_due = iso(min(later)) if later else None
             try:
-                _check_all(archive, fetcher, due, options, report, lease, progress)
+                if due:
+                    _check_all(archive, fetcher, due, options, report, lease, progress)
             except (KeyboardInterrupt, SystemExit):
                 summary.interrupted = True
                 summary.status = "interrupted"
@@ -285,6 +290,13 @@ def run_watch(
                 )
                 raise
             finally:
+                try:
+                    index.merge()
+                except ArchiveError as exc:
+                    summary.notes.append(
+                        f"the check times of this run could not be saved ({exc.message}); "
+                        "the next run checks those articles again"
+                    )
                 summary.finished = iso(utc_now())
                 summary.seconds = time.monotonic() - clock
                 _save_run(archive, summary, options)
@@ -313,6 +325,10 @@ def _check_all(
     lease: RunLease,
     progress: Callable[[int, int], None] | None,
 ) -> None:
+    # Reading pages needs the extractors: loaded only when there is something to check.
+    from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
+    from redline.archive.watch.check import CheckContext, Retry, check
+
     guard = None if options.allow_private else private_address_problem
     ctx = CheckContext(
         archive,
@@ -376,6 +392,7 @@ def _check_all(
     try:
         while len(queue) or running:
             lease.renew()
+            archive.states().merge_if_due()
             now = time.monotonic()
             while len(running) < options.concurrency:
                 ready = queue.pop_ready(now)

@@ -1,6 +1,7 @@
-"""A capture killed with SIGKILL at any moment leaves an archive that validates.
+"""A capture or a watch run killed with SIGKILL at any moment leaves an archive that
+validates, and loses no version and no watch event it reported.
 
-A forked child process runs the real capture path; the test counts its filesystem
+A forked child process runs the real capture path (or a watch run); the test counts its filesystem
 writes (file writes, renames, links, the directory exchange) and has the child SIGKILL
 itself just before or just after the Nth one, for every N until a run completes.
 After each kill the archive must validate with ocfl-py, pass ``redline verify``, and
@@ -29,7 +30,11 @@ from redline.archive.capture import capture_file
 from redline.archive.core.times import parse_when
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.verify import verify_archive
+from redline.archive.watch.events import Event
+from redline.archive.watch.watchlist import Watchlist, parse_watchlist
+from redline.archive.watching import WatchOptions, run_watch
 from tests.conftest import ocfl_problems
+from tests.support.newsroom import Newsroom
 
 pytestmark = pytest.mark.slow
 
@@ -44,23 +49,28 @@ def _counting(func: Callable[..., Any], tick: Callable[[], None]) -> Callable[..
     return wrapper
 
 
+def _count_writes(kill_at: int) -> None:
+    """In a child: SIGKILL this process just before or just after write event ``kill_at``."""
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if count == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    os.rename = _counting(os.rename, tick)
+    os.replace = _counting(os.replace, tick)
+    os.link = _counting(os.link, tick)
+    local._write_file = _counting(local._write_file, tick)
+    local.exchange_dirs = _counting(local.exchange_dirs, tick)
+
+
 def _capture_killed_at(archive: Path, page: Path, url: str, at: datetime, kill_at: int) -> int:
     """Fork; the child captures and SIGKILLs itself at write event ``kill_at``."""
     pid = os.fork()
     if pid == 0:  # child
-        count = 0
-
-        def tick() -> None:
-            nonlocal count
-            count += 1
-            if count == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-        os.rename = _counting(os.rename, tick)
-        os.replace = _counting(os.replace, tick)
-        os.link = _counting(os.link, tick)
-        local._write_file = _counting(local._write_file, tick)
-        local.exchange_dirs = _counting(local.exchange_dirs, tick)
+        _count_writes(kill_at)
         try:
             capture_file(Archive.open(str(archive), create=True), page, url, at)
         except BaseException:
@@ -148,3 +158,76 @@ def test_kill_the_installed_command_at_random_moments(tmp_path: Path, example: d
         proc.wait()
         if (archive / "ocfl").exists():
             _assert_sound(archive)
+
+
+WATCH = WatchOptions(delay=0, allow_private=True, robots=False, check_all=True)
+
+
+def _watch_killed_at(archive: Path, watchlist: Watchlist, kill_at: int, told: Path) -> int:
+    """Fork; the child runs a watch and SIGKILLs itself at write event ``kill_at``. Every
+    event it reports is appended to ``told`` as it is reported."""
+    pid = os.fork()
+    if pid == 0:  # child
+        _count_writes(kill_at)
+
+        def emit(event: Event) -> None:
+            with open(told, "a", encoding="utf-8") as fh:
+                fh.write(f"{event.event} {event.url}\n")
+
+        try:
+            run_watch(Archive.open(str(archive)), watchlist, WATCH, emit)
+        except BaseException:
+            os._exit(3)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def test_a_watch_run_killed_at_every_write_loses_no_version_and_no_event(
+    tmp_path: Path, room: Newsroom
+) -> None:
+    edited, removed, same = room.publish("flood"), room.publish("bridge"), room.publish("fire")
+    watchlist = parse_watchlist(f"{edited}\n{removed}\n{same}\n")
+    base = tmp_path / "base"
+    run_watch(Archive.open(str(base), create=True), watchlist, WATCH, lambda e: None)
+    room.edit("flood")
+    room.take_down("bridge")
+    room.touch("fire")
+    points = 0
+    for kill_at in range(1, 400):
+        archive, told = tmp_path / f"kill-{kill_at}", tmp_path / f"told-{kill_at}"
+        shutil.copytree(base, archive)
+        rc = _watch_killed_at(archive, watchlist, kill_at, told)
+        reported = told.read_text().split() if told.exists() else []
+        said = dict(zip(reported[1::2], reported[::2], strict=True))
+        _assert_sound(archive)
+        read = Archive.open(str(archive))
+        # What the run reported is in the archive, whatever moment it was killed at.
+        if said.get(edited) == "changed":
+            assert len(read.versions(edited)) == 2
+        if said.get(removed) == "gone":
+            state = read.state(removed)
+            assert state is not None and state.status == "gone"
+            assert [e["event"] for e in state.events] == ["gone"]
+        if rc == 0:
+            assert said == {edited: "changed", removed: "gone", same: "unchanged"}
+            print(f"\nkill points: {points}")
+            assert points >= 20, "every write of the run was a kill point"
+            return
+        assert rc == -signal.SIGKILL, rc
+        points += 1
+        # The next run finishes the job: one new version, one gone event, whatever was
+        # left (a lease of a dead run, a journal not folded in, a version not noted).
+        then: dict[str, str] = {}
+        run_watch(read, watchlist, WATCH, lambda e, seen=then: seen.update({e.url: e.event}))
+        after = Archive.open(str(archive))
+        assert [len(after.versions(u)) for u in (edited, removed, same)] == [2, 1, 1]
+        state = after.state(removed)
+        assert state is not None and state.status == "gone"
+        assert [e["event"] for e in state.events] == ["gone"]
+        assert then[same] == "unchanged" and then[removed] in ("gone", "unchanged")
+        if said.get(edited) == "changed":
+            assert then[edited] == "unchanged"
+        _assert_sound(archive)
+        shutil.rmtree(archive)
+    raise AssertionError(f"the watch run never completed ({points} kill points)")

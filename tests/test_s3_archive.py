@@ -20,8 +20,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.client import HTTPConnection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -43,6 +41,7 @@ from redline.archive.ocfl.verify import verify_archive
 from redline.archive.store.s3 import S3Store, make_client
 from redline.cli.main import cli
 from tests.conftest import ocfl_problems
+from tests.support.s3proxy import S3Proxy
 from tests.support.seaweed import SeaweedS3, free_ports
 
 pytestmark = pytest.mark.s3
@@ -335,78 +334,12 @@ def test_the_command_killed_at_random_moments_leaves_a_sound_archive(
 
 
 # -- retries ---------------------------------------------------------------------------------
-SLOW_DOWN = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
-    b"<Message>Please reduce your request rate.</Message></Error>"
-)
-
-
-class FaultyProxy:
-    """An HTTP proxy in front of the S3 server that answers 503 SlowDown to the first
-    ``first`` requests and to every ``every``th after them, and forwards the rest."""
-
-    def __init__(self, upstream: str, first: int, every: int) -> None:
-        self.upstream = upstream.removeprefix("http://")
-        self.first, self.every = first, every
-        self.requests = 0
-        self.refused = 0
-        self.lock = threading.Lock()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _handle(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with proxy.lock:
-                    proxy.requests += 1
-                    n = proxy.requests
-                    fail = n <= proxy.first or (n - proxy.first) % proxy.every == 0
-                    proxy.refused += fail
-                if fail:
-                    self.send_response(503)
-                    self.send_header("Content-Type", "application/xml")
-                    self.send_header("Content-Length", str(len(SLOW_DOWN)))
-                    self.end_headers()
-                    self.wfile.write(SLOW_DOWN if self.command != "HEAD" else b"")
-                    return
-                conn = HTTPConnection(proxy.upstream, timeout=30)
-                conn.request(self.command, self.path, body=body, headers=dict(self.headers))
-                response = conn.getresponse()
-                data = response.read()
-                self.send_response(response.status)
-                for name, value in response.getheaders():
-                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
-                conn.close()
-
-            do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> FaultyProxy:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_slow_down_answers_are_retried(
     s3_env: SeaweedS3, example: dict[str, Any], tmp_path: Path
 ) -> None:
     bucket = s3_env.new_bucket()
     url, article = f"s3://{bucket}/p", example["url"]
-    with FaultyProxy(s3_env.endpoint_url, first=2, every=7) as proxy:
+    with S3Proxy(s3_env.endpoint_url, first=2, every=7) as proxy:
         for page, when in zip(example["pages"][:3:2], example["times"][:3:2], strict=True):
             result = capture(url, page, article, when, "--endpoint-url", proxy.url)
             assert result.exit_code == 0, result.output
@@ -527,7 +460,7 @@ def counted(s3_env: SeaweedS3) -> Iterator[tuple[Any, list[str]]]:
     yield client, sent
 
 
-def test_an_unchanged_check_makes_two_requests(
+def test_an_unchanged_capture_makes_three_requests(
     s3_env: SeaweedS3, example: dict[str, Any], counted: tuple[Any, list[str]]
 ) -> None:
     bucket = s3_env.new_bucket()
@@ -544,9 +477,10 @@ def test_an_unchanged_check_makes_two_requests(
     archive = Archive(S3Store(url, endpoint_url=s3_env.endpoint_url, client=client))
     sent.clear()
     assert capture_file(archive, example["pages"][2], article, times[3]).status == "unchanged"
-    state = [r for r in sent if "/state/articles/" in r]
-    assert [r.split()[0] for r in state] == ["GET", "PUT"]
-    # A page byte for byte the one last stored: its state is read and its check noted,
-    # nothing else (not even the archive's root declaration) is touched.
-    assert len(sent) == 2
+    # A page byte for byte the one last stored: the article states are listed and read,
+    # its check noted in their index, nothing else (not even the archive's root
+    # declaration) is touched.
+    assert [r.split()[0] for r in sent] == ["GET", "GET", "PUT"], sent
+    index = "c/state/index/shard-1-of-1.jsonl"
+    assert sent[0] == f"GET {bucket}" and sent[1:] == [f"GET {index}", f"PUT {index}"], sent
     print(f"\nS3 requests: first capture {first}, changed {len(changed)}, unchanged {len(sent)}")

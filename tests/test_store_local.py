@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import redline.archive.store.local as local
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing
 from redline.archive.store.local import LocalStore
 
@@ -77,7 +80,7 @@ def test_commit_object_repairs_a_stale_shadow(store: LocalStore) -> None:
     store.commit_object(
         "obj", {"v2/x": b"2"}, {"inventory.json": b"I2"}, hashlib.sha512(b"I1").hexdigest()
     )
-    [shadow] = (store.root / ".tmp" / "shadow").iterdir()
+    [shadow] = [p for p in (store.root / ".tmp" / "shadow").iterdir() if p.is_dir()]
     # leftovers of an interrupted run: a version the live object lacks, a partial copy
     (shadow / "v7").mkdir()
     (shadow / "v7" / "junk").write_bytes(b"x")
@@ -177,3 +180,79 @@ def test_captures_into_a_new_archive_at_once(tmp_path: Path, example: dict) -> N
         pids.append(pid)
     assert [os.waitpid(pid, 0)[1] for pid in pids] == [0] * 4
     assert len(list((archive / "ocfl").rglob("0=ocfl_object_1.1"))) == 4
+
+
+def _commit_versions(store: LocalStore, first: int, last: int) -> None:
+    import hashlib
+
+    for n in range(first, last + 1):
+        head = hashlib.sha512(b"I%d" % (n - 1)).hexdigest() if n > 1 else None
+        files = {f"v{n}/content/{name}": b"%s %d" % (name.encode(), n) for name in "abcd"}
+        files[f"v{n}/inventory.json"] = b"I%d" % n
+        store.commit_object("obj", files, {"inventory.json": b"I%d" % n}, head)
+
+
+def test_a_commit_reads_no_version_directory_but_the_newest(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder commit costs the same with 3 versions or 40: it walks the version
+    published last (to copy it beside the object), not every version's files."""
+    walked: list[str] = []
+    real_walk = os.walk
+
+    def walk(top: Any, *args: Any, **kwargs: Any) -> Any:
+        walked.append(Path(top).name)
+        return real_walk(top, *args, **kwargs)
+
+    monkeypatch.setattr(os, "walk", walk)
+    costs = {}
+    for last in (3, 40):
+        _commit_versions(store, 1 if last == 3 else 4, last - 1)
+        time.sleep(0.05)  # commits are more than a clock tick apart
+        walked.clear()
+        _commit_versions(store, last, last)
+        costs[last] = sorted(walked)
+    assert len(costs[3]) == len(costs[40]), costs
+    # the version published last, and the one before it (noted in the same clock tick
+    # as it was written, so compared once more)
+    assert {n.removesuffix(".partial") for n in costs[3]} <= {"v1", "v2"}, costs
+    assert {n.removesuffix(".partial") for n in costs[40]} <= {"v38", "v39"}, costs
+    assert [store.read(f"obj/v{n}/content/a") for n in (1, 20, 40)] == [b"a 1", b"a 20", b"a 40"]
+
+
+def test_a_file_repaired_deep_in_a_version_is_kept(store: LocalStore) -> None:
+    _commit_versions(store, 1, 3)
+    time.sleep(0.05)
+    restored = store.root / "obj" / "v1" / "content" / "a.restored"
+    restored.write_bytes(b"a 1, restored")
+    os.replace(restored, store.root / "obj" / "v1" / "content" / "a")
+    _commit_versions(store, 4, 5)
+    assert store.read("obj/v1/content/a") == b"a 1, restored"
+
+
+def test_a_new_version_is_flushed_to_disk_in_at_most_three_calls(
+    tmp_path: Path, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.archive.capture import capture_file
+    from redline.archive.core.times import parse_when
+    from redline.archive.ocfl.archive import Archive
+
+    archive = Archive.open(str(tmp_path / "archive"), create=True)
+    pages, times = example["pages"], [parse_when(t) for t in example["times"]]
+    capture_file(archive, pages[0], example["url"], times[0])
+    flushes: list[str] = []
+    real_fsync, real_syncfs = os.fsync, local._syncfs
+    assert real_syncfs is not None, "this system has syncfs"
+
+    def fsync(fd: int) -> None:
+        flushes.append("fsync")
+        real_fsync(fd)
+
+    def syncfs(fd: int) -> int:
+        flushes.append("syncfs")
+        return int(real_syncfs(fd))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(local, "_syncfs", syncfs)
+    assert capture_file(archive, pages[2], example["url"], times[2]).status == "changed"
+    assert flushes == ["syncfs", "fsync"]

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner, Result
 
+from redline.archive.ocfl.archive import Archive
+from redline.archive.store.s3 import S3Store, make_client
+from redline.archive.watch.events import Event
+from redline.archive.watch.watchlist import parse_watchlist
+from redline.archive.watching import WatchOptions, run_watch
 from redline.cli.main import cli
 from tests.support.http_server import LocalHTTPServer
 from tests.support.newsroom import Newsroom
+from tests.support.s3proxy import S3Proxy
 from tests.support.seaweed import SeaweedS3
 
 pytestmark = pytest.mark.s3
@@ -74,3 +83,80 @@ def test_a_held_lease_in_the_bucket_stops_a_second_run(
     assert "another watch run (runner-1:77:ffff)" in held.stderr
     # Another shard has a lease of its own.
     assert run("watch", str(wl), "--archive", archive, "--shard", "1/3", "--all").exit_code == 0
+
+
+# -- what a run costs in requests -------------------------------------------------------------
+ARTICLES = 200
+
+
+def _bookkeeping(request: str) -> str:
+    """Which of the run's own bookkeeping a request ('METHOD key') touches: its lease,
+    the article states, its log; else the request itself."""
+    method, _, key = request.partition(" ")
+    key = key.split("/", 1)[1] if "/" in key else ""
+    if key.startswith("desk/state/leases/"):
+        return "lease"
+    if key.startswith("desk/state/index/") or (method == "GET" and key == ""):
+        return "index"  # the listing of the state indexes is a GET on the bucket
+    if key.startswith("desk/state/runs/"):
+        return "run log"
+    return request
+
+
+def test_a_watch_run_over_unchanged_articles_costs_a_few_requests(
+    s3_env: SeaweedS3, http_server: LocalHTTPServer
+) -> None:
+    """A run over 200 unchanged articles: the lease, the states' index read and written
+    once, the run's log and at most five other requests; none per article. Counted by
+    the S3 client (botocore's event hooks) and by a proxy in front of the server."""
+    bucket = s3_env.new_bucket()
+    room = Newsroom(http_server)
+    urls = [room.publish(f"story-{n}", paragraphs=2) for n in range(ARTICLES)]
+    watchlist = parse_watchlist("\n".join(urls) + "\n")
+    options = WatchOptions(delay=0, allow_private=True, robots=False, per_host=8)
+
+    with S3Proxy(s3_env.endpoint_url) as proxy:
+        client = make_client(proxy.url)
+        hooked: list[str] = []
+
+        def note(request: Any, **_kwargs: Any) -> None:
+            path = unquote(request.url.split("?")[0].split("/", 3)[-1])
+            hooked.append(f"{request.method} {path}")
+
+        client.meta.events.register("before-send.s3", note)
+
+        def watch(**changes: Any) -> tuple[dict[str, int], list[str]]:
+            hooked.clear()
+            proxy.sent.clear()
+            archive = Archive(S3Store(f"s3://{bucket}/desk", client=client))
+            seen: dict[str, int] = {}
+
+            def emit(event: Event) -> None:
+                seen[event.event] = seen.get(event.event, 0) + 1
+
+            run_watch(archive, watchlist, replace(options, **changes), emit)
+            assert sorted(hooked) == sorted(proxy.sent)  # both count the same requests
+            return seen, list(hooked)
+
+        first, _ = watch()
+        assert first == {"new": ARTICLES}
+        checked, sent = watch(check_all=True)
+        assert checked == {"unchanged": ARTICLES}
+        nothing_due, idle = watch()
+        assert nothing_due == {"skipped": ARTICLES}
+
+    kinds = [_bookkeeping(r) for r in sent]
+    others = [k for k in kinds if k not in ("lease", "index", "run log")]
+    assert len(others) <= 5, others
+    # Of the OCFL root, only its declaration is looked at: no article's object.
+    assert {r.split("/", 1)[1] for r in sent if "/ocfl/" in r} == {"desk/ocfl/0=ocfl_1.1"}
+    index = [r.split()[0] for r, k in zip(sent, kinds, strict=True) if k == "index"]
+    assert sorted(index) == ["GET", "GET", "PUT"], sent  # listed, read, written once
+    # Nothing due: the index is listed and read, nothing written.
+    idle_kinds = [_bookkeeping(r) for r in idle]
+    assert [r.split()[0] for r, k in zip(idle, idle_kinds, strict=True) if k == "index"] == [
+        "GET",
+        "GET",
+    ]
+    assert len([k for k in idle_kinds if k not in ("lease", "index", "run log")]) <= 5
+    print(f"\nrequests: --all over {ARTICLES} unchanged {len(sent)}, nothing due {len(idle)}")

@@ -4,8 +4,15 @@ An archive is a folder or an S3 prefix holding::
 
     ocfl/                    an OCFL 1.1 storage root (layout 0003-hash-and-id-n-tuple):
                              the record, readable by any OCFL tool
-    state/articles/*.json    redline's per-article state (head fingerprint, check times,
-                             watch schedule and events)
+    state/index/<name>.jsonl the article states (head fingerprint, body digest,
+                             validators, check times, watch schedule and events): one
+                             index per watch shard (``shard-2-of-4``), ``shard-1-of-1``
+                             for an unsharded archive and for captures
+    state/index/<name>/<segment>.jsonl
+                             the journal of that index: changes a run wrote before
+                             folding them into the index (gone, redirected, a new head)
+    state/articles/*.json    the per-article states of archives written before the
+                             index; read once and folded into ``shard-1-of-1``
     state/runs/<run>.json    the log of each watch run, for ``redline report``
     state/leases/*.json      leases: one per watch shard, one per object being written
                              on S3
@@ -28,7 +35,12 @@ OCFL_PREFIX = OCFL_ROOT + "/"
 #: logs, leases): their writes are atomic but need not be durable, since every one can
 #: be rebuilt or is redone by the next run. A backend may skip flushing them to disk.
 STATE_PREFIX = "state/"
+#: Where archives written before the state index kept one state file per article.
 ARTICLE_STATES = STATE_PREFIX + "articles/"
+STATE_INDEXES = STATE_PREFIX + "index/"
+INDEX_SUFFIX = ".jsonl"
+#: The index of an unsharded archive, and where captures and copies note their articles.
+WHOLE_INDEX = "shard-1-of-1"
 RUN_LOGS = STATE_PREFIX + "runs/"
 LEASES = STATE_PREFIX + "leases/"
 READINGS = STATE_PREFIX + "readings/"
@@ -41,7 +53,44 @@ def is_state(key: str) -> bool:
 
 
 def article_state_key(object_id: str) -> str:
+    """Where an archive written before the state index kept the article's state."""
     return f"{ARTICLE_STATES}{hashlib.sha256(object_id.encode()).hexdigest()}.json"
+
+
+def index_name(shard: int, count: int) -> str:
+    """The state index of watch shard ``shard`` of ``count`` (``shard-2-of-4``)."""
+    return f"shard-{shard}-of-{count}"
+
+
+def index_shards(name: str) -> tuple[int, int] | None:
+    """(shard, count) of an index name, None when it names no shard."""
+    head, sep, count = name.removeprefix("shard-").partition("-of-")
+    if not name.startswith("shard-") or not sep or not head.isdigit() or not count.isdigit():
+        return None
+    shard, total = int(head), int(count)
+    return (shard, total) if 1 <= shard <= total else None
+
+
+def state_index_key(name: str) -> str:
+    return f"{STATE_INDEXES}{name}{INDEX_SUFFIX}"
+
+
+def journal_key(name: str, segment: str) -> str:
+    """A segment of the journal of index ``name``."""
+    return f"{STATE_INDEXES}{name}/{segment}{INDEX_SUFFIX}"
+
+
+def parse_index_key(key: str) -> tuple[str, str | None] | None:
+    """(index name, None) for an index, (index name, segment) for a journal segment,
+    None for any other key."""
+    if not key.startswith(STATE_INDEXES) or not key.endswith(INDEX_SUFFIX):
+        return None
+    parts = key[len(STATE_INDEXES) : -len(INDEX_SUFFIX)].split("/")
+    if len(parts) == 1 and index_shards(parts[0]):
+        return parts[0], None
+    if len(parts) == 2 and index_shards(parts[0]) and parts[1] and not parts[1].startswith("."):
+        return parts[0], parts[1]
+    return None
 
 
 def run_log_key(run_id: str) -> str:

@@ -5,11 +5,16 @@ byte a second never times out, and holds the fetch (and the watch run around it)
 as long as it likes. So every connection a fetch uses is watched: when the fetch's
 deadline passes, a timer shuts the socket down, the blocked read returns at once, and
 the fetch fails with a deadline error. The connection classes below register
-themselves with the deadline of the fetch running in their thread.
+themselves with the deadline of the fetch running in their thread. One watchdog
+thread keeps every deadline of the process (a timer thread per fetch would cost more
+than a fetch of an unchanged page).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import os
 import socket
 import threading
 import time
@@ -24,16 +29,67 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 _current = threading.local()
 
 
+class _Watchdog:
+    """One thread that expires deadlines when their time comes."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Deadline]] = []
+        self._order = itertools.count()
+        self._cancelled = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: Deadline) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (deadline.at, next(self._order), deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="fetch-deadlines", daemon=True
+                )
+                self._thread.start()
+            if self._heap[0][2] is deadline:
+                self._cond.notify()
+
+    def cancel(self, deadline: Deadline) -> None:
+        with self._cond:
+            deadline.cancelled = True
+            self._cancelled += 1
+            if self._cancelled > 256 and self._cancelled * 2 > len(self._heap):
+                self._heap = [entry for entry in self._heap if not entry[2].cancelled]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    while self._heap and self._heap[0][2].cancelled:
+                        heapq.heappop(self._heap)
+                        self._cancelled = max(0, self._cancelled - 1)
+                    if not self._heap:
+                        self._cond.wait()
+                        continue
+                    wait = self._heap[0][0] - time.monotonic()
+                    if wait <= 0:
+                        due = heapq.heappop(self._heap)[2]
+                        break
+                    self._cond.wait(wait)
+            due._expire()
+
+
 class Deadline:
     """Shuts down every connection it watches once ``at`` (time.monotonic) passes."""
 
     def __init__(self, at: float) -> None:
         self.at = at
         self.expired = False
+        self.cancelled = False
         self._connections: list[Any] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, at - time.monotonic()), self._expire)
-        self._timer.daemon = True
 
     def _expire(self) -> None:
         with self._lock:
@@ -50,10 +106,13 @@ class Deadline:
         _shut(connection)
 
     def start(self) -> None:
-        self._timer.start()
+        _WATCHDOG.add(self)
 
     def cancel(self) -> None:
-        self._timer.cancel()
+        _WATCHDOG.cancel(self)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shut(connection: Any) -> None:

@@ -30,7 +30,7 @@ from redline.archive.extract.reader import Reader, analyse
 from redline.archive.ingest.decide import Decision, Reading, decide, reconcile
 from redline.archive.ingest.joining import joined_article
 from redline.archive.ingest.reading import read_page, read_version, reading_data
-from redline.archive.ocfl.archive import Archive, RecordResult, StateRead, article_fingerprint
+from redline.archive.ocfl.archive import Archive, RecordResult, article_fingerprint
 from redline.archive.ocfl.state import ArticleState
 
 
@@ -84,27 +84,23 @@ def ingest(
     *,
     reader: Reader = analyse,
     accept_refused: bool = False,
-    known: StateRead | None = None,
     annotate: Callable[[ArticleState, Article], None] | None = None,
 ) -> Ingested:
     """Read ``capture``, refuse what is not the article, and record it unless unchanged.
 
-    ``known``: the article's state and its bytes as the caller read them (read here if
-    not given). ``annotate`` changes the article's state, given the article read, in
+    ``annotate`` changes the article's state, given the article read, in
     the same write that records it. ``accept_refused`` stores a refused page all the
     same, for an archivist who wants the wall itself. A page with no text at all raises
     ``ExtractionError`` (or ``InputError``) for an article not captured before, and is
     refused as ``suspect`` for one captured before."""
     object_id = normalize_url(capture.requested_url)
     _check_time(capture)
-    if known is None:
-        known = archive.read_state(object_id)
-    state = known[0]
+    state = archive.state(object_id)
     captured = bool(state is not None and state.head)
     if captured and not accept_refused:
         # The cheapest answer first: the very page last accepted, byte for byte.
         same = archive.note_same_page(
-            capture, known, (lambda s: annotate(s, Article())) if annotate else None
+            capture, (lambda s: annotate(s, Article())) if annotate else None
         )
         if same is not None:
             return Ingested(same.status, Article(), result=same)
@@ -158,7 +154,6 @@ def ingest(
         capture,
         article,
         (lambda s: annotate(s, article)) if annotate is not None else None,
-        known=known,
         same_as_head=lambda version: not against(version)[1].is_changed,
         reading=reading_data(page),
         object_id=object_id,

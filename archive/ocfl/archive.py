@@ -3,7 +3,7 @@
 Layout of an archive (the same in a folder and, later, under an S3 prefix)::
 
     ocfl/                 an OCFL 1.1 storage root, layout 0003-hash-and-id-n-tuple
-    state/articles/*.json redline's per-article state (check times, head fingerprint)
+    state/index/          redline's article states (check times, head fingerprint)
 
 Each OCFL version holds ``article.json``, ``article.txt``, ``capture.warc.gz`` and
 ``capture.json``. Writes go content → version inventory → root inventory → state.
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -36,15 +37,8 @@ from redline.archive.core.urls import canonical_parent, normalize_url
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl import runlog
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
-from redline.archive.ocfl.state import (
-    ArticleState,
-    all_states,
-    load_state,
-    read_all_states,
-    read_state,
-    replace_state,
-    save_state,
-)
+from redline.archive.ocfl.state import ArticleState
+from redline.archive.ocfl.stateindex import Owns, StateIndex
 from redline.archive.store import Store, open_store
 
 ARTICLE_JSON = "article.json"
@@ -52,10 +46,6 @@ ARTICLE_TXT = "article.txt"
 CAPTURE_WARC = "capture.warc.gz"
 CAPTURE_JSON = "capture.json"
 COMMIT_ATTEMPTS = 5
-#: Threads reading article states at once (each is a request on S3).
-STATE_READERS = 8
-#: An article's state as read, with the bytes it was read from.
-StateRead = tuple[ArticleState | None, bytes | None]
 #: A change a caller makes to an article's state in the same write as a record or check.
 Annotate = Callable[[ArticleState], None]
 #: Who made each OCFL version (the inventory's ``user.address``).
@@ -128,6 +118,7 @@ class Archive:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._root_ready = False
+        self._index: StateIndex | None = None
 
     @classmethod
     def open(
@@ -149,6 +140,7 @@ class Archive:
 
     def _check_is_archive(self) -> None:
         if self._has_root():
+            self._root_ready = True
             return
         # A storage root declared in part (a first capture into S3, cut off) is fine:
         # its files are written again, the declaration last.
@@ -251,7 +243,7 @@ class Archive:
         """The article id for ``url``: the URL as captured, the page's canonical URL, or
         the URL without query parameters a capture of it would have left out."""
         object_id = normalize_url(url)
-        if load_state(self.store, object_id) is not None or self.load_inventory(object_id):
+        if self.states().get(object_id) is not None or self.load_inventory(object_id):
             return object_id
         parents = []
         for state in self._states():
@@ -312,11 +304,13 @@ class Archive:
 
     def _states(self) -> list[ArticleState]:
         """Every article's state; rebuilt from the OCFL objects when it was lost (the
-        state folder is a cache: an archive restored from its ``ocfl/`` root alone still
+        states are a cache: an archive restored from its ``ocfl/`` root alone still
         lists its articles)."""
-        states = all_states(self.store, workers=STATE_READERS)
+        index = self.states()
+        states = index.states()
         if states or not self._has_root():
             return states
+        rebuilt = []
         for key in self.store.list(f"{layout.OCFL_ROOT}/"):
             if not key.endswith("/" + ocfl.OBJECT_NAMASTE):
                 continue
@@ -328,12 +322,13 @@ class Archive:
                 continue  # redline verify reports it
             state = self._current_state(object_id, loaded, None)
             state.last_checked = state.last_changed
-            try:
-                save_state(self.store, state)
-            except ArchiveError:
-                pass  # a read-only archive still lists its articles
-            states.append(state)
-        return states
+            rebuilt.append(state)
+        index.adopt(rebuilt)
+        try:
+            index.merge()
+        except ArchiveError:
+            pass  # a read-only archive still lists its articles
+        return index.states()
 
     def summaries(self) -> list[ArticleSummary]:
         out = []
@@ -368,21 +363,34 @@ class Archive:
         return None
 
     # -- redline's bookkeeping: article states, run logs, leases -----------------------------
+    def states(self) -> StateIndex:
+        """The article states (read on first use). Unless a watch run chose its shard's
+        index (``watch_states``), changes are saved as they are made."""
+        if self._index is None:
+            self._index = StateIndex(self.store)
+        return self._index.load()
+
+    def watch_states(self, name: str, owns: Owns) -> StateIndex:
+        """Keep the article states in index ``name`` (a watch shard's, owning the
+        articles ``owns`` says), changes batched until ``merge``."""
+        self._index = StateIndex(self.store, name, owns=owns, batched=True)
+        return self._index.load()
+
+    @contextmanager
+    def batched_states(self) -> Iterator[StateIndex]:
+        """Keep changes of article states in memory (what must not be lost journalled)
+        and save them once at the end, for a command that records many pages."""
+        index = self.states()
+        before, index.batched = index.batched, True
+        try:
+            yield index
+        finally:
+            index.batched = before
+            index.merge()
+
     def state(self, object_id: str) -> ArticleState | None:
-        """The article's saved state, None when it has none (or it is unreadable)."""
-        return load_state(self.store, object_id)
-
-    def read_state(self, object_id: str) -> StateRead:
-        """The article's state and the bytes it was read from (both None when it has
-        none), for a later write that must not undo another run's."""
-        return read_state(self.store, object_id)
-
-    def states_with_bytes(
-        self, *, workers: int = STATE_READERS
-    ) -> list[tuple[ArticleState, bytes]]:
-        """Every article's state with the bytes it was read from (a later write checks
-        that no other run wrote in between)."""
-        return read_all_states(self.store, workers=workers)
+        """The article's state, None when it has none."""
+        return self.states().get(object_id)
 
     def load_reading(self, object_id: str, version: int) -> dict[str, Any] | None:
         """A version as an extractor read it (``save_reading``), None when not kept."""
@@ -449,16 +457,13 @@ class Archive:
         article: Article,
         annotate: Annotate | None = None,
         *,
-        known: StateRead | None = None,
         same_as_head: Callable[[int], bool] | None = None,
         reading: Mapping[str, Any] | None = None,
         object_id: str | None = None,
     ) -> RecordResult:
         """Store ``article`` as a new version unless it is the stored head's article.
 
-        ``annotate`` is applied to the article's state before it is written. ``known``:
-        the state and its bytes as the caller read them (``read_state``), saving a read;
-        a write based on them is refused, and redone, if another run wrote since.
+        ``annotate`` is applied to the article's state before it is written.
         ``same_as_head(n)`` tells whether the article is, for a reader, version ``n``'s
         (asked only when the two differ at all, and again under the object's lock if
         the head moved meanwhile). ``reading`` is kept beside a new version as its
@@ -487,21 +492,18 @@ class Archive:
             if annotate is not None:
                 annotate(state)
 
-        # The cheap path: the saved state says the head is this very article. It is
-        # written back only if no other run changed it since it was read here.
-        stored, raw = known if known is not None else read_state(self.store, object_id)
+        # The cheap path: the state says the head is this very article.
+        index = self.states()
+        stored = index.get(object_id)
         if stored is not None and stored.head and stored.fingerprint and unchanged(stored):
-            try:
-                return self._note_unchanged(stored, captured_at, raw, noted, retry=False)
-            except Conflict:
-                pass  # another run moved the state on: decide under the lock
+            return self._note_unchanged(stored, captured_at, noted)
         with self.store.lock(object_id):
             for _attempt in range(COMMIT_ATTEMPTS):
                 loaded = self.load_inventory(object_id)
-                stored, raw = read_state(self.store, object_id)
+                stored = index.get(object_id)
                 state = self._current_state(object_id, loaded, stored)
                 if loaded is not None and unchanged(state):
-                    return self._note_unchanged(state, captured_at, raw, noted, retry=True)
+                    return self._note_unchanged(state, captured_at, noted)
                 inventory = loaded[0] if loaded else ocfl.empty_inventory(object_id)
                 new = ocfl.add_version(
                     inventory,
@@ -511,11 +513,11 @@ class Archive:
                     user_name=f"redline {__version__}",
                     user_address=USER_ADDRESS,
                 )
-                if stored is not None and stored.fingerprint:
+                if stored is not None and (stored.fingerprint or stored.body_sha256):
                     # Until the state names the new head it must not vouch for the old
                     # one: a run killed after publishing the version would otherwise
                     # leave a state that calls a capture of the old article unchanged.
-                    raw = self._write_state(replace(stored, fingerprint=""), raw)
+                    index.put(replace(stored, fingerprint="", body_sha256=None), durable=True)
                 try:
                     self.store.commit_object(
                         self.object_root(object_id),
@@ -539,7 +541,7 @@ class Archive:
                 state.body_sha256 = body_sha256
                 if annotate is not None:
                     annotate(state)
-                self._write_state(state, raw)
+                index.put(state, durable=True)
                 if reading is not None:
                     self.save_reading(object_id, new.number, reading)
                 return RecordResult(
@@ -548,78 +550,35 @@ class Archive:
         raise ArchiveError(f"could not store {object_id}: other runs kept changing it; try again")
 
     def _note_unchanged(
-        self,
-        state: ArticleState,
-        captured_at: str,
-        raw: bytes | None,
-        annotate: Annotate | None,
-        *,
-        retry: bool,
+        self, state: ArticleState, captured_at: str, annotate: Annotate | None
     ) -> RecordResult:
         mark_unchanged(state, captured_at)
         if annotate is not None:
             annotate(state)
-        if retry:
-            self._write_state(state, raw)
-        else:
-            replace_state(self.store, state, raw)
+        self.states().put(state)
         return RecordResult(state.id, "unchanged", state.head, captured_at)
 
     def note_same_page(
-        self, capture: Capture, known: StateRead, annotate: Annotate | None = None
+        self, capture: Capture, annotate: Annotate | None = None
     ) -> RecordResult | None:
         """The check of a page byte for byte the one last accepted as the article: its
-        time is noted, nothing is read or stored. None when the state no longer says so
-        (another run moved it on): the caller reads the page."""
-        state, raw = known
+        time is noted, nothing is read or stored. None when the state does not say so:
+        the caller reads the page."""
+        state = self.state(normalize_url(capture.requested_url))
         digest = hashlib.sha256(capture.body).hexdigest()
         if state is None or not state.head or state.status or state.body_sha256 != digest:
             return None
-        captured_at = iso(capture.fetched_at)
-        try:
-            return self._note_unchanged(replace(state), captured_at, raw, annotate, retry=False)
-        except Conflict:
-            return None
+        return self._note_unchanged(state, iso(capture.fetched_at), annotate)
 
-    def note_check(
-        self, object_id: str, annotate: Annotate, known: bytes | None = None
-    ) -> ArticleState:
+    def note_check(self, object_id: str, annotate: Annotate) -> ArticleState:
         """Apply ``annotate`` to the article's state (a new one when it has none) and
-        write it back, retrying when another run wrote it in between. For checks that
-        store no version: a 304, a body already seen, a page refused or gone.
-
-        ``known``: the state's bytes as the caller read them, tried first (one read
-        fewer per check); when another run wrote since, the state is read again."""
-        stored: ArticleState | None
-        raw: bytes | None
-        for attempt in range(COMMIT_ATTEMPTS):
-            if attempt == 0 and known is not None:
-                try:
-                    stored, raw = ArticleState.from_bytes(known), known
-                except (ValueError, TypeError):
-                    stored, raw = read_state(self.store, object_id)
-            else:
-                stored, raw = read_state(self.store, object_id)
-            state = replace(stored) if stored is not None else ArticleState(id=object_id)
-            annotate(state)
-            try:
-                replace_state(self.store, state, raw)
-                return state
-            except Conflict:
-                continue
-        raise ArchiveError(f"could not note the check of {object_id}: other runs kept changing it")
-
-    def _write_state(self, state: ArticleState, expected: bytes | None) -> bytes:
-        """Write ``state`` (the caller holds the object's lock) over whatever checks by
-        runs on the cheap path wrote since ``expected`` was read; returns its bytes."""
-        for _attempt in range(COMMIT_ATTEMPTS):
-            try:
-                replace_state(self.store, state, expected)
-                return state.to_bytes()
-            except Conflict:
-                expected = read_state(self.store, state.id)[1]
-        save_state(self.store, state)
-        return state.to_bytes()
+        keep it. For checks that store no version: a 304, a body already seen, a page
+        refused or gone."""
+        index = self.states()
+        state = index.get(object_id) or ArticleState(id=object_id)
+        annotate(state)
+        index.put(state)
+        return state
 
     def _current_state(
         self,

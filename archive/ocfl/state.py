@@ -1,15 +1,18 @@
 """Per-article state kept beside the OCFL root: head fingerprint and check times.
 
-The OCFL objects are the record; this state is what makes an "unchanged" check one
-small read, and where checks that stored nothing are remembered ("unchanged since").
-It can always be rebuilt from the objects, so it is written last.
+The OCFL objects are the record; this state is what makes an "unchanged" check cost
+nothing but the fetch, and where checks that stored nothing are remembered ("unchanged
+since"). All but the watch events can be rebuilt from the objects. The states live in
+a few index objects (``stateindex``); this module holds one state, how it is written
+as a line of an index, and which of two states of an article is the newer.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from redline.archive.core import layout
 from redline.archive.core.errors import KeyMissing
@@ -19,11 +22,7 @@ from redline.archive.store.base import Store
 MAX_EVENTS = 50
 
 
-def state_key(object_id: str) -> str:
-    return layout.article_state_key(object_id)
-
-
-@dataclass
+@dataclass(slots=True)
 class ArticleState:
     """What redline remembers about one article between runs."""
 
@@ -56,6 +55,9 @@ class ArticleState:
     status: str = ""
     #: Notable watch events (gone, redirected, back, blocked, suspect), oldest first.
     events: list[dict[str, str]] = field(default_factory=list)
+    #: How many times this state was written: of two states of an article at the same
+    #: head, the one written more often is the newer.
+    rev: int = 0
 
     def add_event(self, event: str, at: str, reason: str) -> None:
         self.events = [*self.events, {"event": event, "at": at, "reason": reason}][-MAX_EVENTS:]
@@ -66,12 +68,32 @@ class ArticleState:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
+    def to_line(self) -> bytes:
+        """One line of an index: the fields that differ from a new state's."""
+        data = {
+            name: value
+            for name, value in ((n, getattr(self, n)) for n in _FIELDS)
+            if name == "id" or value != _DEFAULTS[name]
+        }
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
     @classmethod
     def from_bytes(cls, data: bytes) -> ArticleState:
-        raw = json.loads(data)
+        return cls.from_dict(json.loads(data))
+
+    @classmethod
+    def from_dict(cls, raw: object) -> ArticleState:
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             raise ValueError("not an article state")
         state = cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+        for name in _SHARED:
+            value = getattr(state, name)
+            if isinstance(value, str):
+                setattr(state, name, sys.intern(value))
+        if state.canonical_url == state.id:
+            state.canonical_url = state.id
+        if isinstance(state.canonical_urls, list) and state.id in state.canonical_urls:
+            state.canonical_urls = [state.id if u == state.id else u for u in state.canonical_urls]
         # A state edited by hand or by an older version must not break a run later.
         for name, kind in (("head", int), ("checks", int), ("status", str)):
             if not isinstance(getattr(state, name), kind):
@@ -81,7 +103,40 @@ class ArticleState:
                 raise ValueError(f"{name} is not a list of strings")
         if not all(isinstance(e, dict) for e in _list(state.events)):
             raise ValueError("events is not a list of objects")
+        if not isinstance(state.rev, int):
+            raise ValueError("rev is not a number")
         return state
+
+    def order(self) -> tuple[int, int]:
+        """What makes one state of an article newer than another: a later head first
+        (a version was stored since), then a later write."""
+        return self.head, self.rev
+
+
+_FIELDS = tuple(ArticleState.__dataclass_fields__)
+_DEFAULTS: dict[str, object] = {name: getattr(ArticleState(id=""), name) for name in _FIELDS}
+#: Fields whose values many articles share (times of one run, one feed): kept once.
+_SHARED = ("last_attempt", "last_checked", "discovered", "first_captured", "last_changed",
+           "unchanged_since", "published")  # fmt: skip
+
+
+def newer(a: ArticleState | None, b: ArticleState) -> ArticleState:
+    """The newer of two states of one article (``b`` when they tie), keeping the watch
+    events of both: an event one writer noted is never dropped by another's write."""
+    if a is None or a is b:
+        return b
+    winner, other = (a, b) if a.order() > b.order() else (b, a)
+    if other.events and other.events != winner.events:
+        seen = {(e.get("at", ""), e.get("event", ""), e.get("reason", "")) for e in winner.events}
+        extra = [
+            e
+            for e in other.events
+            if (e.get("at", ""), e.get("event", ""), e.get("reason", "")) not in seen
+        ]
+        if extra:
+            events = sorted([*winner.events, *extra], key=lambda e: str(e.get("at", "")))
+            winner = replace(winner, events=events[-MAX_EVENTS:])
+    return winner
 
 
 def _list(value: object) -> list[object]:
@@ -90,55 +145,22 @@ def _list(value: object) -> list[object]:
     return value
 
 
-def load_state(store: Store, object_id: str) -> ArticleState | None:
-    """The stored state, or None when missing or unreadable (it is only a cache)."""
-    return read_state(store, object_id)[0]
-
-
-def read_state(store: Store, object_id: str) -> tuple[ArticleState | None, bytes | None]:
-    """The stored state (None when missing or unreadable) and the bytes it was read from
-    (None when missing), for a later ``replace_state``."""
-    try:
-        raw = store.read(state_key(object_id))
-    except KeyMissing:
-        return None, None
-    try:
-        state = ArticleState.from_bytes(raw)
-    except (ValueError, TypeError):
-        return None, raw
-    return (state if state.id == object_id else None), raw
-
-
-def save_state(store: Store, state: ArticleState) -> None:
-    store.put(state_key(state.id), state.to_bytes())
-
-
-def replace_state(store: Store, state: ArticleState, expected: bytes | None) -> None:
-    """Write ``state`` only if the stored bytes are still ``expected``; else ``Conflict``."""
-    store.put_if(state_key(state.id), state.to_bytes(), expected)
-
-
-def all_states(store: Store, *, workers: int = 1) -> list[ArticleState]:
-    """Every article's state (unreadable ones left out)."""
-    return [state for state, _raw in read_all_states(store, workers=workers)]
-
-
-def read_all_states(store: Store, *, workers: int = 1) -> list[tuple[ArticleState, bytes]]:
-    """Every article's state with the bytes it was read from (for ``replace_state``), read
-    by ``workers`` threads: on S3 each is a request, and a watch run reads them all."""
+def read_legacy_states(store: Store, *, workers: int = 1) -> list[ArticleState]:
+    """Every article state an archive written before the state index kept in its own
+    file (``state/articles/``), read by ``workers`` threads (on S3 each is a request);
+    unreadable ones are left out."""
     keys = [k for k in store.list(layout.ARTICLE_STATES) if k.endswith(".json")]
 
-    def one(key: str) -> tuple[ArticleState, bytes] | None:
+    def one(key: str) -> ArticleState | None:
         try:
-            raw = store.read(key)
-            state = ArticleState.from_bytes(raw)
+            state = ArticleState.from_bytes(store.read(key))
         except (KeyMissing, ValueError, TypeError):
             return None
-        return (state, raw) if key == state_key(state.id) else None
+        return state if key == layout.article_state_key(state.id) else None
 
     if workers > 1 and len(keys) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             found = list(pool.map(one, keys))
     else:
         found = [one(key) for key in keys]
-    return [pair for pair in found if pair is not None]
+    return [state for state in found if state is not None]

@@ -11,8 +11,8 @@
    published with the destination's ``commit_object``: content and version inventories
    first, the root inventory, its sidecar and the declaration last. A file that fails
    its digest is an error for that object, and nothing of it is copied.
-3. ``state/articles/*.json`` is copied last, when it differs, for the objects that are
-   now current in the destination.
+3. The article states (``state/index/``) are copied last, for the objects that are now
+   current in the destination, where the destination holds none as new.
 
 Keys no inventory mentions (what an interrupted capture left behind) are skipped. An
 interrupted sync leaves a destination where every object is valid at some version, so
@@ -39,7 +39,7 @@ from redline.archive.core.errors import (
 )
 from redline.archive.core.wording import plural
 from redline.archive.ocfl import inventory as ocfl
-from redline.archive.ocfl.state import ArticleState
+from redline.archive.ocfl.stateindex import StateIndex
 from redline.archive.store import open_store
 from redline.archive.store.base import AbstractLock, Store
 
@@ -74,6 +74,8 @@ class SyncAction:
             return f"{span:<8} {self.object_id}  ({size})"
         if self.kind == "storage-root":
             return f"{'root':<8} {self.key}  ({size})"
+        if self.object_id:  # one article's line in the destination's state index
+            return f"{'state':<8} {self.object_id}  ({self.bytes:,} bytes in {self.key})"
         return f"{'state':<8} {self.key}  ({size})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +83,8 @@ class SyncAction:
         if self.kind == "object":
             out["id"] = self.object_id
             out["versions"] = [self.first_version, self.last_version] if self.last_version else []
+        elif self.object_id:
+            out["id"] = self.object_id
         out["files"] = self.files
         out["bytes"] = self.bytes
         return out
@@ -453,32 +457,26 @@ def _sync_states(
     dry_run: bool,
     done: Progress,
 ) -> None:
-    """Copy each article's state whose object the destination now holds at that head."""
-    for key in src.list(layout.ARTICLE_STATES):
-        if not key.endswith(".json"):
+    """Copy each article's state whose object the destination now holds at that head
+    (unless the destination's is as new), into its ``shard-1-of-1`` index."""
+    theirs = StateIndex(dst).load() if not isinstance(dst, EmptyStore) else None
+    wanted = []
+    for state in StateIndex(src).states():
+        if current.get(state.id) != state.head:
+            continue  # ahead of (or behind) what was copied
+        known = theirs.get(state.id) if theirs is not None else None
+        if known is not None and known.order() >= state.order():
             continue
-        try:
-            data = src.read(key)
-            state = ArticleState.from_bytes(data)
-        except (KeyMissing, ValueError, TypeError):
-            continue
-        if layout.article_state_key(state.id) != key or current.get(state.id) != state.head:
-            continue  # not this article's, or ahead of (or behind) what was copied
-        theirs: bytes | None = None
-        if key in dst_keys:
-            try:
-                theirs = dst.read(key)
-            except KeyMissing:
-                pass
-        if theirs == data:
-            continue
-        if not dry_run:
-            try:
-                dst.put_if(key, data, theirs)
-            except Conflict:
-                continue  # a capture in the destination is writing it: its state wins
-        dst_keys.add(key)
-        done(SyncAction("state", key, 1, len(data), object_id=state.id))
+        wanted.append(state)
+    if not wanted:
+        return
+    if theirs is not None and not dry_run:
+        theirs.adopt(wanted)
+        theirs.merge()
+    key = layout.state_index_key(layout.WHOLE_INDEX)
+    dst_keys.add(key)
+    for state in sorted(wanted, key=lambda s: s.id):
+        done(SyncAction("state", key, 1, len(state.to_line()) + 1, object_id=state.id))
 
 
 class EmptyStore(Store):

@@ -10,7 +10,14 @@ one would leave a moment where they disagree. So a new version is published by
 building the object's next state beside it (existing files hard-linked, not copied)
 and exchanging the two directories in one ``renameat2(RENAME_EXCHANGE)`` call; a new
 object appears by renaming its first missing ancestor directory into place. The copy
-beside the object is kept for the next version, so it is only ever one version behind.
+beside the object is kept for the next version, so it is only ever one version behind,
+with a note of the directories it shares with the object (their inodes and times): a
+commit looks at those few directories, not at every file of every version, and copies
+a version again only when one of them changed (a file repaired by hand).
+
+A new version is flushed to disk with two calls whatever its number of files: the
+files are written unflushed, one ``syncfs`` makes all of them durable before the
+directory swap publishes them, one ``fsync`` of the parent makes the swap durable.
 """
 
 from __future__ import annotations
@@ -20,11 +27,14 @@ import ctypes.util
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from redline.archive.core import layout
 from redline.archive.core.errors import ArchiveError, Conflict, KeyMissing, NotAFile, StoreError
@@ -53,6 +63,40 @@ def _load_renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
 _renameat2 = _load_renameat2()
 
 
+def _load_syncfs() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        func = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int]
+    func.restype = ctypes.c_int
+    return func
+
+
+_syncfs = _load_syncfs()
+
+
+def flush_files(folder: Path, written: list[Path]) -> None:
+    """Make ``written`` (files below ``folder``, and the folders holding them) durable:
+    one ``syncfs`` of the filesystem, or where there is none an fsync of each file."""
+    if _syncfs is not None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in written:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for parent in {path.parent for path in written}:
+        _fsync_dir(parent)
+
+
 def exchange_dirs(a: Path, b: Path) -> bool:
     """Swap two directories atomically; False when the platform cannot."""
     if _renameat2 is None:
@@ -79,7 +123,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes, *, sync: bool = True) -> None:
+def _write_file(path: Path, data: bytes, *, sync: bool = False) -> None:
     try:
         fh = open(path, "wb")
     except FileNotFoundError:
@@ -302,10 +346,11 @@ class LocalStore(Store):
             top = top.parent
         built = staging / top.name
         obj = built / target.relative_to(top)
-        for rel, data in new_files.items():
+        written = []
+        for rel, data in [*new_files.items(), *root_files.items()]:
             _write_file(obj / rel, data)
-        for rel, data in root_files.items():
-            _write_file(obj / rel, data)
+            written.append(obj / rel)
+        flush_files(staging, written)
         top.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.rename(built, top)
@@ -331,16 +376,19 @@ class LocalStore(Store):
         shadow = self._shadow_of(target)
         live = set(os.listdir(target))
         self._sync_shadow(target, shadow, live, root_files)
+        written = []
         for top, files in _by_top_dir(new_files).items():
             if top in live:
                 raise StoreError(f"{target / top} already exists; run redline verify")
             partial = shadow / f"{top}.partial"
             for rel, data in files.items():
                 _write_file(partial / rel, data)
+                written.append(partial / rel)
             os.rename(partial, shadow / top)
         for rel, data in root_files.items():
             _write_file(shadow / rel, data)
-        _fsync_dir(shadow)
+            written.append(shadow / rel)
+        flush_files(shadow, written)
         if not exchange_dirs(shadow, target):
             # No atomic exchange here: move the old object aside, then the new one in.
             aside = staging / "old"
@@ -361,19 +409,33 @@ class LocalStore(Store):
         Entries appear in the shadow by renaming a complete ``.partial`` tree. An entry
         is kept only when it holds exactly the live entry's files (the same inodes), so
         a file repaired, removed or added in the live object by hand is never undone.
+        That is known without reading either tree when their directories are the ones
+        noted at the last commit, unchanged since (a file replaced, added or removed
+        changes its directory's time); only a version whose directories changed, or
+        one not noted, is compared file by file. As in git's index, a directory
+        changed in the clock tick the note was written in is not trusted.
         """
         shadow.mkdir(parents=True, exist_ok=True)
-        for name in os.listdir(shadow):
+        notes_path = shadow.with_suffix(".json")
+        notes, noted_at = _read_notes(notes_path)
+        kept: dict[str, _Twins] = {}
+        with os.scandir(shadow) as entries:
+            listed = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries]
+        for name, is_dir in listed:
             path = shadow / name
             keep = name in live and name not in root_files and not name.endswith(".partial")
-            if keep and path.is_dir() and _same_tree(target / name, path):
-                continue
-            if path.is_dir():
+            if keep and is_dir:
+                twins = _still_twins(notes.get(name), target / name, path, noted_at)
+                if twins is None and _same_tree(target / name, path):
+                    twins = _twins(target / name, path)
+                if twins is not None:
+                    kept[name] = twins
+                    continue
+            if is_dir:
                 shutil.rmtree(path)
             else:
                 path.unlink()  # root files are always written afresh, never in place
-        have = set(os.listdir(shadow))
-        for name in sorted(live - have):
+        for name in sorted(live - set(kept)):
             if name in root_files:
                 continue
             source = target / name
@@ -381,8 +443,71 @@ class LocalStore(Store):
                 partial = shadow / f"{name}.partial"
                 _link_tree(source, partial)
                 os.rename(partial, shadow / name)
-            else:
+                twins = _twins(source, shadow / name)
+                if twins is not None:
+                    kept[name] = twins
+            elif not (shadow / name).exists():
                 os.link(source, shadow / name, follow_symlinks=False)
+        if kept != notes:
+            tmp = notes_path.with_name(f".{notes_path.name}.{uuid.uuid4().hex}.tmp")
+            _write_file(tmp, json.dumps(kept, sort_keys=True).encode())
+            os.replace(tmp, notes_path)
+
+
+#: Of two directory trees holding the same files: the folders below their top (relative
+#: paths, "" for the top) and the (inode, modification time) of each, in each tree.
+_Twins = dict[str, list[Any]]
+
+
+def _dir_marks(top: Path, folders: list[str]) -> list[list[int]] | None:
+    marks = []
+    base = os.fspath(top)
+    for rel in folders:
+        try:
+            st = os.lstat(f"{base}/{rel}" if rel else base)
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode):
+            return None
+        marks.append([st.st_ino, st.st_mtime_ns])
+    return marks
+
+
+def _twins(live: Path, shadow: Path) -> _Twins | None:
+    """A note that ``live`` and ``shadow`` hold the same files, as they are now."""
+    folders = sorted(
+        os.path.relpath(dirpath, live) if dirpath != str(live) else ""
+        for dirpath, _dirs, _files in os.walk(live)
+    )
+    a, b = _dir_marks(live, folders), _dir_marks(shadow, folders)
+    if a is None or b is None:
+        return None
+    return {"folders": folders, "sides": sorted([a, b])}
+
+
+def _still_twins(note: object, live: Path, shadow: Path, noted_at: int) -> _Twins | None:
+    """``note`` when the two trees' folders are still the ones it names, unchanged since
+    the note was written at ``noted_at`` (the trees swap places at each commit: either
+    may be the live one)."""
+    if not isinstance(note, dict) or not isinstance(note.get("folders"), list):
+        return None
+    folders = [f for f in note["folders"] if isinstance(f, str)]
+    a, b = _dir_marks(live, folders), _dir_marks(shadow, folders)
+    if a is None or b is None or sorted([a, b]) != note.get("sides"):
+        return None
+    if any(mark[1] >= noted_at for mark in [*a, *b]):
+        return None  # changed in the tick the note was written: it cannot vouch
+    return note
+
+
+def _read_notes(path: Path) -> tuple[dict[str, Any], int]:
+    """The notes on an object's shadow and when they were written (ns)."""
+    try:
+        notes = json.loads(path.read_bytes())
+        written = os.stat(path).st_mtime_ns
+    except (OSError, ValueError):
+        return {}, 0
+    return (notes, written) if isinstance(notes, dict) else ({}, 0)
 
 
 def _by_top_dir(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -38,38 +38,11 @@ from redline.archive.ingest.step import ingest
 from redline.archive.ocfl.archive import Archive, mark_unchanged
 from redline.archive.ocfl.state import ArticleState
 from redline.archive.watch.events import PRIVATE, Event, EventKind
+from redline.archive.watch.target import Target
 
 #: Statuses that mean "not for you": the page is there, redline may not see it.
 BLOCKED_STATUSES = frozenset({401, 402, 403, 407, 451})
 GONE_STATUSES = frozenset({404, 410})
-
-
-@dataclass
-class Target:
-    """An article to check, with what is known of it."""
-
-    url: str
-    state: ArticleState | None = None
-    #: The feeds and sitemaps that named it in this run ("" for the watchlist itself).
-    sources: tuple[str, ...] = ()
-    attempt: int = 0
-    #: Why the previous attempt looked like a drop: this one is the re-fetch.
-    suspect: str | None = None
-    #: The stored state's bytes as read at the start of the run.
-    raw: bytes | None = None
-    object_id: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.object_id = normalize_url(self.url)
-
-    @property
-    def discovered(self) -> bool:
-        """Found in a feed or sitemap rather than written in the watchlist."""
-        return bool(self.sources) and "" not in self.sources
-
-    @property
-    def captured(self) -> bool:
-        return bool(self.state and self.state.head)
 
 
 @dataclass(frozen=True)
@@ -188,7 +161,6 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
             ctx.archive,
             capture,
             reader=ctx.analyse,
-            known=(state, target.raw) if target.raw is not None else None,
             annotate=annotate,
         )
     except (ExtractionError, InputError) as exc:
@@ -261,7 +233,7 @@ def _note(
         if then is not None:
             then(state)
 
-    ctx.archive.note_check(target.object_id, annotate, known=target.raw)
+    ctx.archive.note_check(target.object_id, annotate)
     return event
 
 

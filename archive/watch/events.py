@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from redline.archive.core.printable import printable
 from redline.archive.core.secrets import redact_text
 from redline.archive.core.wording import plural
-from redline.archive.diff.model import Severity
+
+if TYPE_CHECKING:
+    from redline.archive.diff.model import Severity
 
 #: What a check found (or why there was none).
 EventKind = Literal[

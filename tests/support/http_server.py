@@ -156,7 +156,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, owner: LocalHTTPServer) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", owner.wanted_port), _Handler)
         self.owner = owner
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -271,7 +271,9 @@ class _Handler(BaseHTTPRequestHandler):
 class LocalHTTPServer:
     """A threaded HTTP server on 127.0.0.1 with a per-test route table."""
 
-    def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
+    def __init__(self, routes: Mapping[str, Route] | None = None, *, port: int = 0) -> None:
+        #: The port to listen on; 0 (the default) for a free one.
+        self.wanted_port = port
         self.routes: dict[str, Route] = dict(routes or {})
         self.sequences: dict[str, list[Route]] = {}
         self._lock = threading.Lock()
