@@ -25,7 +25,8 @@ from redline.archive.core.urls import canonical_parent
 from redline.archive.extract.pagetext import fold
 from redline.archive.extract.reader import Reader, analyse
 from redline.archive.ingest.reading import read_version
-from redline.archive.ocfl.archive import Archive, StateRead
+from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.state import ArticleState
 
 #: Characters per passage compared, and the share of the shorter text's passages the
 #: other must hold for the two to be one story. An edit, even a large one, keeps most
@@ -56,16 +57,15 @@ def joined_article(
     object_id: str,
     article: Article,
     reader: Reader = analyse,
-) -> tuple[str, StateRead] | None:
+) -> tuple[str, ArticleState | None] | None:
     """The id and state of the article a capture of ``object_id`` (not archived under
     that id) joins by its canonical URL, or None when it starts its own."""
     parent = canonical_parent(object_id, article.canonical_url)
     if parent is None:
         return None
-    known = archive.read_state(parent)
-    state = known[0]
+    state = archive.state(parent)
     if state is not None and state.head:
         head = read_version(archive, parent, state.head, reader)
         if not same_story(head.article, article):
             return None
-    return parent, known
+    return parent, state

@@ -119,12 +119,13 @@ def ingest(
         # the article at the same address without some query parameters (?ref=home).
         joined = joined_article(archive, object_id, article, reader)
         if joined is not None:
-            object_id, known = joined
-            state = known[0]
+            object_id, state = joined
             captured = bool(state is not None and state.head)
             if captured and not accept_refused:
                 same = archive.note_same_page(
-                    capture, known, (lambda s: annotate(s, article)) if annotate else None
+                    capture,
+                    (lambda s: annotate(s, article)) if annotate else None,
+                    object_id=object_id,
                 )
                 if same is not None:
                     return Ingested(same.status, article, result=same)

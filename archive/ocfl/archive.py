@@ -50,6 +50,8 @@ COMMIT_ATTEMPTS = 5
 Annotate = Callable[[ArticleState], None]
 #: Who made each OCFL version (the inventory's ``user.address``).
 USER_ADDRESS = "https://github.com/redline-archive/redline"
+#: How many objects' inventories are read at once (a listing of many articles on S3).
+STATE_READERS = 8
 
 
 def article_fingerprint(article: Article) -> str:
@@ -559,12 +561,13 @@ class Archive:
         return RecordResult(state.id, "unchanged", state.head, captured_at)
 
     def note_same_page(
-        self, capture: Capture, annotate: Annotate | None = None
+        self, capture: Capture, annotate: Annotate | None = None, *, object_id: str | None = None
     ) -> RecordResult | None:
         """The check of a page byte for byte the one last accepted as the article: its
         time is noted, nothing is read or stored. None when the state does not say so:
-        the caller reads the page."""
-        state = self.state(normalize_url(capture.requested_url))
+        the caller reads the page. ``object_id``: the article the page belongs to, when
+        not the one its requested URL names (a page joining its canonical article)."""
+        state = self.state(object_id or normalize_url(capture.requested_url))
         digest = hashlib.sha256(capture.body).hexdigest()
         if state is None or not state.head or state.status or state.body_sha256 != digest:
             return None
