@@ -176,9 +176,13 @@ def select_targets(
     """This shard's articles: the watchlist's, those its feeds and sitemaps name now, and
     those they named in earlier runs (an article stays watched once it appeared)."""
     targets: dict[str, Target] = {}
+    # A link that joined the article of its canonical URL (?ref=rss) is that article.
+    joined = {alias: state.id for state in states.values() for alias in state.aliases}
 
     def add(url: str, source: str) -> None:
         object_id = normalize_url(url)
+        if object_id not in states and object_id in joined:
+            object_id = joined[object_id]
         if shard[1] > 1 and shard_of(object_id, shard[1]) != shard[0]:
             return
         target = targets.get(object_id)

@@ -180,3 +180,13 @@ def test_a_watched_link_with_a_tracking_parameter_joins(
     direct = redline("capture", url, "--json")
     assert json.loads(direct.stdout)["status"] == "unchanged"
     assert [a["url"] for a in articles(redline)] == [url]
+    # The link is the article: checked on the article's schedule (not due again at
+    # once), and once, beside the canonical URL, when a run checks everything.
+    again = redline("watch", str(watchlist(f"{url}?ref=rss")), "--delay", "0", "--json")
+    assert again.exit_code == 0, again.output
+    [skipped] = [json.loads(line) for line in again.stdout.splitlines()]
+    assert (skipped["event"], skipped["reason"]) == ("skipped", "not due")
+    both = watchlist(f"{url}?ref=rss", url)
+    every = redline("watch", str(both), "--all", "--delay", "0", "--json")
+    events = [json.loads(line) for line in every.stdout.splitlines()]
+    assert [e["event"] for e in events] == ["unchanged"], events

@@ -95,6 +95,7 @@ def ingest(
     refused as ``suspect`` for one captured before."""
     object_id = normalize_url(capture.requested_url)
     _check_time(capture)
+    noting = annotate
     state = archive.state(object_id)
     captured = bool(state is not None and state.head)
     if captured and not accept_refused:
@@ -119,13 +120,14 @@ def ingest(
         # the article at the same address without some query parameters (?ref=home).
         joined = joined_article(archive, object_id, article, reader)
         if joined is not None:
+            link_id = object_id
             object_id, state = joined
+            joined_note = _noting_alias(annotate, link_id)
+            noting = joined_note
             captured = bool(state is not None and state.head)
             if captured and not accept_refused:
                 same = archive.note_same_page(
-                    capture,
-                    (lambda s: annotate(s, article)) if annotate else None,
-                    object_id=object_id,
+                    capture, lambda s: joined_note(s, article), object_id=object_id
                 )
                 if same is not None:
                     return Ingested(same.status, article, result=same)
@@ -154,7 +156,7 @@ def ingest(
     result = archive.record(
         capture,
         article,
-        (lambda s: annotate(s, article)) if annotate is not None else None,
+        (lambda s: noting(s, article)) if noting is not None else None,
         same_as_head=lambda version: not against(version)[1].is_changed,
         reading=reading_data(page),
         object_id=object_id,
@@ -171,6 +173,21 @@ def ingest(
         reading=new,
         head=decided[0] if decided is not None else None,
     )
+
+
+def _noting_alias(
+    annotate: Callable[[ArticleState, Article], None] | None, link_id: str
+) -> Callable[[ArticleState, Article], None]:
+    """``annotate``, and note on the joined article's state the link that joined it, so
+    that a watch run checks that link as this article."""
+
+    def both(state: ArticleState, article: Article) -> None:
+        if link_id not in state.aliases:
+            state.aliases = [*state.aliases, link_id]
+        if annotate is not None:
+            annotate(state, article)
+
+    return both
 
 
 #: How far ahead of this machine's clock a capture time may be (clocks drift), and how

@@ -38,6 +38,9 @@ class ArticleState:
     checks: int = 0
     #: Every canonical URL the page has given, so either finds the article.
     canonical_urls: list[str] = field(default_factory=list)
+    #: The ids of links that joined this article by its canonical URL (``?ref=rss``):
+    #: a watch run checks such a link as this article, on this article's schedule.
+    aliases: list[str] = field(default_factory=list)
     # -- kept by ``redline watch`` ------------------------------------------------------
     #: When a watchlist, feed or sitemap first named the article.
     discovered: str | None = None
@@ -98,7 +101,7 @@ class ArticleState:
         for name, kind in (("head", int), ("checks", int), ("status", str)):
             if not isinstance(getattr(state, name), kind):
                 raise ValueError(f"{name} is not a {kind.__name__}")
-        for name in ("canonical_urls", "sources"):
+        for name in ("canonical_urls", "sources", "aliases"):
             if not all(isinstance(v, str) for v in _list(getattr(state, name))):
                 raise ValueError(f"{name} is not a list of strings")
         if not all(isinstance(e, dict) for e in _list(state.events)):
