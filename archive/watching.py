@@ -74,6 +74,8 @@ class WatchOptions:
     #: The run's id (``redline report --run ID``); by default its start time and a
     #: random suffix.
     run_id: str | None = None
+    #: The Wayback-compatible server that ``wayback:`` lines import history from.
+    wayback_url: str | None = None
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -203,6 +205,53 @@ def select_targets(
     return list(targets.values())
 
 
+def _backfill(
+    archive: Archive,
+    watchlist: Watchlist,
+    states: dict[str, ArticleState],
+    options: WatchOptions,
+    report: Callable[[Event], None],
+) -> None:
+    """Import from a web archive the history of each ``wayback:`` article of this shard
+    that was never checked: once, before its first check, so that only its real
+    changes since become versions. Each version imported is reported as new or changed,
+    dated when the web archive captured it."""
+    from redline.archive.backfill import Imported, import_wayback
+    from redline.archive.fetch.wayback import DEFAULT_WAYBACK_URL
+
+    k, n = options.shard
+    urls = []
+    for entry in watchlist.backfills:
+        object_id = normalize_url(entry.url)
+        if (n == 1 or shard_of(object_id, n) == k) and object_id not in states:
+            urls.append(entry.url)
+    if not urls:
+        return
+    items = import_wayback(
+        archive,
+        urls,
+        wayback_url=options.wayback_url or DEFAULT_WAYBACK_URL,
+        delay=options.delay,
+        timeout=options.timeout,
+    )
+    for item in items:
+        if not isinstance(item, Imported):
+            continue
+        if item.error is not None:
+            reason = f"from the web archive: {item.error.message}"
+            report(Event("error", item.url, reason=reason, at=iso(utc_now())))
+        elif item.result is not None and item.result.status != "unchanged":
+            report(
+                Event(
+                    item.result.status,
+                    item.result.url,
+                    version=item.result.version,
+                    reason=f"from the web archive, captured {item.result.captured_at}",
+                    at=item.result.captured_at,
+                )
+            )
+
+
 def run_watch(
     archive: Archive,
     watchlist: Watchlist,
@@ -255,6 +304,9 @@ def run_watch(
                 found = [(f.url, f.source) for f in pages]
                 for event in errors:
                     report(event)
+            if watchlist.backfills:
+                _backfill(archive, watchlist, states, options, report)
+                states = {state.id: state for state in index.states()}
             targets = select_targets(watchlist, found, states, options.shard)
             now = utc_now()
             due = []

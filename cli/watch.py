@@ -109,6 +109,12 @@ FAIL_ON = {
     help="Name this run, for 'redline report --run ID' (default: its start time and a "
     "random suffix).",
 )
+@click.option(
+    "--wayback-url",
+    metavar="URL",
+    help="The Wayback-compatible server 'wayback:' lines import history from (default: "
+    "the Internet Archive's Wayback Machine; a pywb collection works too).",
+)
 @max_bytes_option
 @archive_option
 @json_option
@@ -126,6 +132,7 @@ def command(
     timeout: float,
     lease_timeout: float,
     run_id: str | None,
+    wayback_url: str | None,
     max_bytes: int,
     archive_path: str,
     as_json: bool,
@@ -134,7 +141,8 @@ def command(
 
     WATCHLIST is a text file: one URL a line, '# comments', 'feed: URL' (RSS or Atom:
     every item's link is watched from the day it appears), 'sitemap: URL' (news
-    sitemaps and sitemap indexes too) and 'contact: EMAIL'. Articles are checked
+    sitemaps and sitemap indexes too), 'wayback: URL' (an article whose history is
+    first imported from a web archive, once) and 'contact: EMAIL'. Articles are checked
     often while young and rarely when old; pages that are not the article (captchas,
     consent walls, paywall stubs, error pages) are never stored; articles that vanish
     are reported as gone or redirected.
@@ -155,6 +163,7 @@ def command(
         max_bytes=max_bytes,
         lease_timeout=lease_timeout,
         run_id=check_run_id(run_id) if run_id is not None else None,
+        wayback_url=wayback_url,
     )
     parsed = read_watchlist(watchlist)
     for problem in parsed.problems:

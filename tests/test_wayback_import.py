@@ -14,6 +14,7 @@ from click.testing import Result
 from redline.archive.core.models import Capture, Redirect
 from redline.archive.fetch.warc import capture_to_warc
 from redline.archive.fetch.wayback import WaybackServer, timestamp_time
+from tests.support.newsroom import Newsroom
 from tests.support.pywb import Pywb
 
 Run = Callable[..., Result]
@@ -212,3 +213,42 @@ def test_a_memento_url_reads_back_as_its_original() -> None:
     back = server.original(f"https://web.archive.org/web/20200101120000id_/{ARTICLE}?a=1")
     assert back == (f"{ARTICLE}?a=1", datetime(2020, 1, 1, 12, tzinfo=timezone.utc))
     assert server.original("https://elsewhere.example/x") is None
+
+
+@pytest.mark.e2e
+def test_a_wayback_line_in_a_watchlist_fills_the_history_once_before_watching(
+    redline: Run, room: Newsroom, watchlist: Callable[..., Path], tmp_path: Path
+) -> None:
+    url = room.publish("barrier")
+    warcs = []
+    for n, (when, lead) in enumerate(zip(TIMES[:3], LEADS[1:4], strict=True)):
+        capture = Capture(
+            requested_url=url,
+            final_url=url,
+            body=page(lead, n),
+            fetched_at=when,
+            status=200,
+            reason="OK",
+            headers=(("Content-Type", "text/html; charset=utf-8"),),
+        )
+        warcs.append(tmp_path / f"crawl-{n}.warc.gz")
+        warcs[-1].write_bytes(capture_to_warc(capture))
+    listed = watchlist(f"wayback: {url}")
+    with Pywb(tmp_path / "server") as server:
+        server.add("site", *warcs)
+        server.start()
+        args = ["--wayback-url", f"{server.base_url}/site", "--allow-private", "--delay", "0"]
+        first = redline("watch", str(listed), *args, "--json")
+        assert first.exit_code == 0, first.output
+        events = [json.loads(line) for line in first.stdout.splitlines()]
+        # Two of the three captures differ (six votes, then six again: one version),
+        # dated when the web archive took them; then the live page, another story.
+        assert [(e["event"], e["version"], e["at"]) for e in events] == [
+            ("new", 1, "2020-01-03T12:00:00Z"),
+            ("changed", 2, "2020-02-03T12:00:00Z"),
+            ("changed", 3, events[2]["at"]),
+        ]
+        assert events[0]["reason"] == "from the web archive, captured 2020-01-03T12:00:00Z"
+        again = redline("watch", str(listed), *args, "--all", "--json")
+        assert again.exit_code == 0, again.output
+        assert [json.loads(line)["event"] for line in again.stdout.splitlines()] == ["unchanged"]

@@ -7,6 +7,9 @@ One entry a line; blank lines and lines starting with ``#`` are ignored, as is a
     feed: https://example.com/rss.xml          every item's link, from the day it appears
     sitemap: https://example.com/news.xml      every page listed (news sitemaps, indexes)
     contact: desk@example.org                  named in the User-Agent of every request
+    wayback: https://example.com/news/story    an article, its history first filled from
+                                               the Wayback Machine (once, before its
+                                               first check)
 
 A line that cannot be used is reported with its number; the rest of the file still runs.
 """
@@ -34,7 +37,7 @@ def contact_problem(text: str) -> str | None:
     return None
 
 
-DIRECTIVES = ("feed", "sitemap", "contact")
+DIRECTIVES = ("feed", "sitemap", "contact", "wayback")
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
 
 
@@ -52,6 +55,9 @@ class Watchlist:
     pages: list[Entry] = field(default_factory=list)
     feeds: list[Entry] = field(default_factory=list)
     sitemaps: list[Entry] = field(default_factory=list)
+    #: Articles whose history is imported from a web archive before their first check
+    #: (each is in ``pages`` too).
+    backfills: list[Entry] = field(default_factory=list)
     contact: str | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -144,6 +150,12 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
         if (kind, value) in seen:
             continue
         seen.add((kind, value))
+        if kind == "wayback":
+            watchlist.backfills.append(Entry(value, number))
+            kind = "page"
+            if (kind, value) in seen:
+                continue
+            seen.add((kind, value))
         target = {"page": watchlist.pages, "feed": watchlist.feeds, "sitemap": watchlist.sitemaps}
         target[kind].append(Entry(value, number))
     return watchlist
