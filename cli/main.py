@@ -48,6 +48,7 @@ COMMANDS = {
         "Find the versions where a phrase appeared or went away.",
     ),
     "show": ("redline.cli.show", "Print one version of an article (the latest by default)."),
+    "site": ("redline.cli.site", "Build a static website of the archive, with feeds."),
     "sync": ("redline.cli.sync", "Copy an archive to another folder or S3 prefix."),
     "verify": ("redline.cli.verify", "Check every digest and manifest in the archive."),
     "watch": ("redline.cli.watch", "Check a watchlist's articles when due; store what changed."),
