@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from redline.archive.core.errors import ExitStatus
+from redline.archive.core.errors import ExitStatus, UsageError
+from redline.archive.diff.model import SEVERITIES
 from redline.archive.fetch.client import DEFAULT_TIMEOUT
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT
 from redline.archive.watch.events import NOT_DUE, NOTABLE, Event
-from redline.archive.watch.watchlist import read_watchlist
+from redline.archive.watch.notify import NotifyOptions
+from redline.archive.watch.watchlist import Watchlist, read_watchlist
 from redline.archive.watching import (
     WatchOptions,
     check_contact,
@@ -24,6 +28,7 @@ from redline.archive.watching import (
 )
 from redline.cli.options import (
     archive_option,
+    echo_error,
     echo_json,
     echo_warning,
     json_option,
@@ -109,6 +114,36 @@ FAIL_ON = {
     help="Name this run, for 'redline report --run ID' (default: its start time and a "
     "random suffix).",
 )
+@click.option(
+    "--notify",
+    "notify_urls",
+    metavar="URL",
+    multiple=True,
+    help="Send what the run found to this Apprise URL (json://HOST/, slack://…, "
+    "mailto://…, ntfy://…). Repeatable; also 'notify:' lines in the watchlist and "
+    "REDLINE_NOTIFY (URLs separated by spaces).",
+)
+@click.option(
+    "--notify-digest", is_flag=True, help="Send one message for the run, not one per article."
+)
+@click.option(
+    "--notify-on",
+    metavar="KINDS",
+    multiple=True,
+    help="What to notify, comma-separated: changed, new, gone, stealth (default: changed,gone).",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES[1:]),
+    help="Notify only changes at least this severe.",
+)
+@click.option(
+    "--site-url",
+    metavar="URL",
+    envvar="REDLINE_SITE_URL",
+    help="Where the archive's site (redline site) is published, for links to its pages "
+    "in notifications (or set REDLINE_SITE_URL).",
+)
 @max_bytes_option
 @archive_option
 @json_option
@@ -126,6 +161,11 @@ def command(
     timeout: float,
     lease_timeout: float,
     run_id: str | None,
+    notify_urls: tuple[str, ...],
+    notify_digest: bool,
+    notify_on: tuple[str, ...],
+    min_severity: str | None,
+    site_url: str | None,
     max_bytes: int,
     archive_path: str,
     as_json: bool,
@@ -141,6 +181,12 @@ def command(
 
     --json prints one JSON object per checked article; the summary goes to stderr.
     The exit status is 0 when the run completed, even if some sites failed.
+
+    --notify sends what the run found, once it is over, through Apprise: one message
+    per changed, new or gone article (or one digest) with its headline, severity,
+    stealth verdict, the first words that changed and its link. A notifier that fails
+    is an error in the run's log, never a failed run. Notification URLs are never
+    printed or stored.
     """
     options = WatchOptions(
         concurrency=concurrency,
@@ -156,9 +202,12 @@ def command(
         lease_timeout=lease_timeout,
         run_id=check_run_id(run_id) if run_id is not None else None,
     )
+    notify = _notify_options(notify_urls, notify_digest, notify_on, min_severity, site_url)
     parsed = read_watchlist(watchlist)
     for problem in parsed.problems:
         echo_warning(problem)
+    if parsed.notify:
+        notify = replace(notify, urls=_unique([*notify.urls, *_usable(parsed)]))
     archive = open_archive(archive_path, create=True)
     show_progress = sys.stderr.isatty()
 
@@ -182,9 +231,57 @@ def command(
     click.echo(summary.sentence(), err=True)
     for note in summary.notes[len(parsed.problems) :]:
         echo_warning(note)
+    if notify.urls and summary.status == "completed":
+        from redline.archive.notifying import notify_run
+
+        for problem in notify_run(archive, summary, notify).problems:
+            echo_error(problem)
     statuses = [FAIL_ON[name] for name in fail_on if summary.counts[name]]
     if statuses:
         raise click.exceptions.Exit(int(max(statuses)))
+
+
+def _unique(urls: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(urls))
+
+
+def _notify_options(
+    urls: tuple[str, ...],
+    digest: bool,
+    kinds: tuple[str, ...],
+    min_severity: str | None,
+    site_url: str | None,
+) -> NotifyOptions:
+    """The notification options, the URLs of --notify and REDLINE_NOTIFY checked first
+    (named by their position only: they may hold secrets)."""
+    from redline.archive.watch.notify import check_urls, parse_kinds, split_urls
+
+    from_env = split_urls(os.environ.get("REDLINE_NOTIFY", ""))
+    check_urls(urls, "--notify")
+    check_urls(from_env, "the URL in REDLINE_NOTIFY")
+    if site_url is not None and not site_url.startswith(("http://", "https://")):
+        raise UsageError(f"--site-url {site_url!r} is not an http(s) URL")
+    return NotifyOptions(
+        urls=_unique([*urls, *from_env]),
+        digest=digest,
+        kinds=parse_kinds(kinds),
+        min_severity=min_severity,
+        site_url=site_url,
+    )
+
+
+def _usable(parsed: Watchlist) -> list[str]:
+    """The watchlist's notification URLs that Apprise can use; a warning for others."""
+    from redline.archive.watch.notify import url_problem
+
+    usable = []
+    for number, url in enumerate(parsed.notify, start=1):
+        problem = url_problem(url)
+        if problem:
+            echo_warning(f"{parsed.path}: 'notify:' URL #{number} is {problem}; left out")
+        else:
+            usable.append(url)
+    return usable
 
 
 @contextmanager

@@ -7,6 +7,7 @@ One entry a line; blank lines and lines starting with ``#`` are ignored, as is a
     feed: https://example.com/rss.xml          every item's link, from the day it appears
     sitemap: https://example.com/news.xml      every page listed (news sitemaps, indexes)
     contact: desk@example.org                  named in the User-Agent of every request
+    notify: slack://TokenA/TokenB/TokenC       where ``--notify`` messages go (Apprise)
 
 A line that cannot be used is reported with its number; the rest of the file still runs.
 """
@@ -33,7 +34,7 @@ def contact_problem(text: str) -> str | None:
     return None
 
 
-DIRECTIVES = ("feed", "sitemap", "contact")
+DIRECTIVES = ("feed", "sitemap", "contact", "notify")
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
 
 
@@ -52,6 +53,8 @@ class Watchlist:
     feeds: list[Entry] = field(default_factory=list)
     sitemaps: list[Entry] = field(default_factory=list)
     contact: str | None = None
+    #: Notification URLs (Apprise's), which may hold secrets: never shown.
+    notify: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -122,6 +125,13 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
         if not value:
             watchlist.problems.append(f"{where}: '{kind}:' needs a URL after it")
             continue
+        if kind == "notify":
+            # Checked by Apprise when the run sends; quoted nowhere (it may hold a token).
+            if any(ch.isspace() for ch in value):
+                watchlist.problems.append(f"{where}: put one notification URL a line")
+            elif value not in watchlist.notify:
+                watchlist.notify.append(value)
+            continue
         if any(ch.isspace() for ch in value):
             watchlist.problems.append(
                 f"{where}: {value!r} is not a URL; put one URL a line, or "
@@ -158,7 +168,8 @@ def _strip_comment(raw: str) -> str:
 
 
 def _split(line: str) -> tuple[str | None, str]:
-    """("page" | "feed" | "sitemap" | "contact" | None for an unknown directive, value)."""
+    """("page" | "feed" | "sitemap" | "contact" | "notify" | None for an unknown
+    directive, value)."""
     head, sep, rest = line.partition(":")
     key = head.strip().lower()
     if sep and key in DIRECTIVES:
