@@ -37,7 +37,7 @@ from redline.archive.extract.article import EXTRACTOR
 from redline.archive.extract.articletext import article_to_text
 from redline.archive.ingest.reading import read_version
 from redline.archive.ocfl.archive import Archive
-from redline.archive.ocfl.queryindex import IndexedArticle, IndexedVersion
+from redline.archive.ocfl.queryindex import IndexedVersion
 from redline.archive.queries import Refreshed, open_index
 from redline.archive.render.diff_html import render_html
 from redline.archive.render.site_feed import render_feed
@@ -60,6 +60,7 @@ class SiteBuild:
     out: str
     articles: int = 0
     rebuilt: int = 0  # articles whose pages were made again
+    rechecked: int = 0  # articles whose page was made again for new checks alone
     written: int = 0  # files written (new or different)
     unchanged: int = 0  # files made and found as they were
     removed: int = 0  # files of articles no longer in the archive
@@ -67,9 +68,10 @@ class SiteBuild:
     problems: list[str] = field(default_factory=list)
 
     def sentence(self) -> str:
+        checks = f", {self.rechecked:,} with new checks" if self.rechecked else ""
         return (
             f"Built the site in {self.out} in {self.seconds:.1f} s: "
-            f"{plural(self.articles, 'article')} ({self.rebuilt:,} made again), "
+            f"{plural(self.articles, 'article')} ({self.rebuilt:,} made again{checks}), "
             f"{plural(self.written, 'file')} written, {self.unchanged:,} unchanged, "
             f"{self.removed:,} removed."
         )
@@ -79,6 +81,7 @@ class SiteBuild:
             "out": self.out,
             "articles": self.articles,
             "rebuilt": self.rebuilt,
+            "rechecked": self.rechecked,
             "written": self.written,
             "unchanged": self.unchanged,
             "removed": self.removed,
@@ -198,8 +201,8 @@ def build_site(
     except OSError as exc:
         raise InputError(f"cannot create {out} ({exc.strerror}); check the path") from None
     output = _Output(out, manifest, build)
-    old_keys: dict[str, str] = dict(manifest.get("articles") or {}) if output.trusted else {}
-    new_keys: dict[str, str] = {}
+    old_keys: dict[str, Any] = dict(manifest.get("articles") or {}) if output.trusted else {}
+    new_keys: dict[str, list[str]] = {}
     refreshed = Refreshed()
     with open_index(archive, refreshed=refreshed) as index:
         build.problems += refreshed.problems
@@ -207,10 +210,13 @@ def build_site(
         rows: dict[str, list[IndexedVersion]] = {}
         for row in index.versions():
             rows.setdefault(row.id, []).append(row)
-    events = {state.id: state.events for state, _raw in archive.states_with_bytes()}
+    states = {state.id: state for state, _raw in archive.states_with_bytes()}
+    events = {object_id: state.events for object_id, state in states.items()}
     articles: list[SiteArticle] = []
-    stale: list[tuple[SiteArticle, IndexedArticle]] = []
+    stale: list[SiteArticle] = []
+    checked: list[SiteArticle] = []
     for item in indexed:
+        state = states.get(item.id)
         light = SiteArticle(
             url=item.id,
             path=article_path(item.id, item.host),
@@ -222,27 +228,42 @@ def build_site(
                 SiteNote(str(e.get("event", "")), str(e.get("at", "")), str(e.get("reason", "")))
                 for e in events.get(item.id, [])
             ),
+            checks=state.checks if state is not None else 0,
+            last_checked=state.last_checked if state is not None else None,
+            unchanged_since=state.unchanged_since if state is not None else None,
         )
         articles.append(light)
+        # What the article's pages show: its versions and events (all its files), and
+        # its checks (its page alone).
         key = _digest(json.dumps([item.key, events.get(item.id, [])], sort_keys=True).encode())
-        new_keys[item.id] = key
+        checks = _digest(
+            json.dumps([light.checks, light.last_checked, light.unchanged_since]).encode()
+        )
+        new_keys[item.id] = [key, checks]
+        old = old_keys.get(item.id)
         files = _article_files(light)
-        if old_keys.get(item.id) == key and all(output.has(f) for f in files):
+        if isinstance(old, list) and old[:1] == [key] and all(output.has(f) for f in files):
             for rel in files:
                 output.keep(rel)
+            if old[1:] != [checks]:
+                checked.append(light)
         else:
-            stale.append((light, item))
+            stale.append(light)
     site_title = title or "redline archive"
-    for done, (light, _item) in enumerate(stale, start=1):
+    work = [(light, True) for light in stale] + [(light, False) for light in checked]
+    for done, (light, whole) in enumerate(work, start=1):
         try:
-            _build_article(archive, light, output, site_title, base_url)
+            _build_article(archive, light, output, site_title, base_url, whole=whole)
         except RedlineError as exc:
             build.problems.append(f"{light.url}: its pages were not made ({exc.message})")
             new_keys.pop(light.url, None)
         else:
-            build.rebuilt += 1
+            if whole:
+                build.rebuilt += 1
+            else:
+                build.rechecked += 1
         if progress is not None:
-            progress(done, len(stale))
+            progress(done, len(work))
     articles.sort(key=lambda a: (a.last_change or "", a.url), reverse=True)
     site = Site(articles=articles, base_url=base_url, title=site_title)
     output.write("index.html", render_index(site))
@@ -297,13 +318,16 @@ def _build_article(
     output: _Output,
     site_title: str,
     base_url: str | None,
+    *,
+    whole: bool = True,
 ) -> None:
-    """Make one article's pages: its page, its feed, and any diff page not made yet."""
+    """Make one article's pages: its page, its feed, and any diff page not made yet; or,
+    not ``whole``, its page alone (its checks moved on, nothing else)."""
     readings = {v.version: read_version(archive, light.url, v.version) for v in light.versions}
     versions = []
     for v in light.versions:
         article = readings[v.version].article
-        before = readings.get(v.version - 1)
+        before = readings.get(v.version - 1) if whole else None
         versions.append(
             replace(
                 v,
@@ -312,6 +336,9 @@ def _build_article(
             )
         )
     full = replace(light, versions=tuple(versions))
+    if not whole:
+        output.write(f"{full.path}/index.html", render_article(full, site_title))
+        return
     for version in full.changes:
         rel = f"{full.path}/{version.diff_page}"
         if output.has(rel):

@@ -19,6 +19,7 @@ Each is given in seconds and as a ratio to the baseline.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import tempfile
 import time
@@ -38,13 +39,13 @@ WORDS = (
 )
 
 
-def make_archive(folder: Path, articles: int) -> tuple[Archive, list[str]]:
-    archive = Archive.open(str(folder / "archive"), create=True)
-    pages = folder / "pages"
-    urls = []
-    for n in range(articles):
+def _make_some(args: tuple[str, list[int]]) -> None:
+    """Capture articles ``numbers`` into the archive at ``location`` (one process)."""
+    location, numbers = args
+    archive = Archive.open(location, create=True)
+    pages = Path(location).parent / "pages"
+    for n in numbers:
         url = f"https://site{n % 20}.example/news/{n}"
-        urls.append(url)
         title = f"Story {n}: the council votes on the library"
         paragraphs = [f"Story {n}. {WORDS[n % 3]}", WORDS[(n + 1) % 3], WORDS[(n + 2) % 3]]
         capture_page(
@@ -54,7 +55,16 @@ def make_archive(folder: Path, articles: int) -> tuple[Archive, list[str]]:
         edited = [paragraphs[0] + " Officials declined to comment.", *paragraphs[1:]]
         modified = "2026-11-20T07:00:00Z" if n % 10 == 0 else "2026-11-21T07:00:00Z"
         capture_page(archive, pages, url, "2026-11-21T08:00:00Z", title, edited, modified=modified)
-    return archive, urls
+
+
+def make_archive(folder: Path, articles: int, jobs: int) -> tuple[Archive, list[str]]:
+    location = str(folder / "archive")
+    Archive.open(location, create=True).ensure_root()
+    chunks = [(location, list(range(k, articles, jobs))) for k in range(jobs)]
+    with multiprocessing.Pool(jobs) as pool:
+        pool.map(_make_some, chunks)
+    urls = [f"https://site{n % 20}.example/news/{n}" for n in range(articles)]
+    return Archive.open(location), urls
 
 
 def timed(label: str, baseline: float | None, work: object) -> float:
@@ -72,11 +82,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--changed", type=float, default=0.01)
+    parser.add_argument("--jobs", type=int, default=2, help="processes making the archive")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
-        archive, urls = make_archive(folder, args.articles)
+        archive, urls = make_archive(folder, args.articles, args.jobs)
         print(
             f"made an archive of {args.articles:,} articles in {time.perf_counter() - start:.1f} s"
         )

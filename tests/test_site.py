@@ -225,6 +225,34 @@ def test_a_rebuild_rewrites_only_what_changed(three: Archive, tmp_path: Path) ->
     assert later.written == 6
 
 
+def test_a_check_that_found_nothing_new_rewrites_only_that_articles_page(
+    three: Archive, tmp_path: Path
+) -> None:
+    site = _site(tmp_path)
+    build_site(three, site)
+    before = _mtimes(site)
+    # The same page again: no new version, one more check.
+    capture_page(
+        three,
+        tmp_path / "pages",
+        BUDGET,
+        "2026-11-24T08:00:00Z",
+        "Budget passes",
+        ["First words there."],
+        modified=MODIFIED,
+    )
+    later = build_site(three, site)
+    assert (later.rebuilt, later.rechecked, later.written) == (0, 1, 1)
+    after = _mtimes(site)
+    rewritten = sorted(name for name in after if after[name] != before.get(name))
+    budget = next(
+        a for a in json.loads((site / "index.json").read_text())["articles"] if a["url"] == BUDGET
+    )
+    assert rewritten == [budget["page"], "redline-site.json"]
+    page = (site / budget["page"]).read_text(encoding="utf-8")
+    assert "Captured or checked 3 times, last at" in page and "2026-11-24T08:00:00Z" in page
+
+
 def test_article_text_is_escaped_everywhere(
     three: Archive, tmp_path: Path, atom_schema: etree.RelaxNG
 ) -> None:

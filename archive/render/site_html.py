@@ -288,6 +288,19 @@ def _note_item(note: SiteNote) -> str:
     return f'<li class="note"><strong>{_e(note.event)}</strong> · {_time(note.at)}{reason}</li>'
 
 
+def _checks(article: SiteArticle) -> str:
+    """The checks that found nothing new, in one line."""
+    if not article.checks or not article.last_checked:
+        return ""
+    text = (
+        f"Captured or checked {plural(article.checks, 'time')}, last at "
+        f"{_time(article.last_checked)}"
+    )
+    if article.unchanged_since:
+        text += f"; the same since {_time(article.unchanged_since)}"
+    return f'<p class="muted checks">{text}.</p>'
+
+
 def render_article(article: SiteArticle, site_title: str) -> str:
     """The page of one article: its timeline, then every version's text."""
     title = article.title or article.url
@@ -319,6 +332,7 @@ def render_article(article: SiteArticle, site_title: str) -> str:
         '<ol class="timeline">',
         *timeline,
         "</ol>",
+        _checks(article),
         "<h2>Versions</h2>",
         *texts,
         "</main>",

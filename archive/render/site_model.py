@@ -61,6 +61,10 @@ class SiteArticle:
     status: str = ""
     versions: tuple[SiteVersion, ...] = ()
     notes: tuple[SiteNote, ...] = ()
+    #: How often redline captured or checked it, when last, and since when it is the same.
+    checks: int = 0
+    last_checked: str | None = None
+    unchanged_since: str | None = None
 
     @property
     def changes(self) -> tuple[SiteVersion, ...]:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from redline.archive.core.errors import UsageError
 from redline.archive.core.printable import printable
-from redline.archive.core.secrets import redact_text
+from redline.archive.core.secrets import redact, redact_text
 from redline.archive.diff.model import SEVERITIES
 from redline.archive.diff.words import DELETE, EQUAL
 from redline.archive.watch.events import Event
@@ -72,12 +72,10 @@ def describe(url: str) -> str:
     plugin = apprise.Apprise.instantiate(url)
     shown = plugin.url(privacy=True) if plugin is not None else url
     try:
-        parts = urlsplit(shown)
-        host = parts.netloc.rpartition("@")[2]
-        scheme = parts.scheme
+        parts = urlsplit(redact(shown))  # no user or password
     except ValueError:
         return "a notification URL"
-    return f"{scheme}://{host}/…" if scheme else "a notification URL"
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.scheme else "a notification URL"
 
 
 def url_problem(url: str) -> str | None:
