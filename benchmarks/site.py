@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from redline.archive.ocfl.archive import Archive  # noqa: E402
-from redline.archive.site import build_site  # noqa: E402
+from redline.archive.site import FEED_LIMIT, build_site  # noqa: E402
 from tests.support.pages import capture_page  # noqa: E402
 
 WORDS = (
@@ -78,6 +78,31 @@ def timed(label: str, baseline: float | None, work: object) -> float:
     return seconds
 
 
+def check_feeds(site: Path, changes: int, stealth: int) -> None:
+    """The feeds parse (feedparser), with one entry per change up to the feed limit."""
+    import json
+
+    import feedparser
+
+    everything = feedparser.parse((site / "feed.xml").read_bytes())
+    stealthy = feedparser.parse((site / "stealth.xml").read_bytes())
+    assert not everything.bozo and not stealthy.bozo
+    assert len(everything.entries) == min(changes, FEED_LIMIT), len(everything.entries)
+    assert len(stealthy.entries) == min(stealth, FEED_LIMIT), len(stealthy.entries)
+    index = json.loads((site / "index.json").read_text(encoding="utf-8"))
+    entries = 0
+    for article in index["articles"]:
+        feed = feedparser.parse((site / article["page"]).with_name("feed.xml").read_bytes())
+        assert not feed.bozo and len(feed.entries) == article["versions"] - 1
+        entries += len(feed.entries)
+    assert entries == changes
+    print(
+        f"feeds parsed: feed.xml {len(everything.entries):,} entries (of {changes:,} changes), "
+        f"stealth.xml {len(stealthy.entries):,}, {len(index['articles']):,} article feeds "
+        f"with one entry per change ({entries:,})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
@@ -114,6 +139,7 @@ def main() -> None:
             base,
             lambda: build_site(archive, site),
         )
+        check_feeds(site, len(urls) + len(changed), len(urls) // 10)
         files = sum(1 for p in site.rglob("*") if p.is_file())
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         print(f"the site: {files:,} files, {size / 1e6:.1f} MB")

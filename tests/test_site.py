@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +20,7 @@ from lxml import etree
 from redline.archive.ocfl.archive import Archive
 from redline.archive.site import build_site
 from tests.support.pages import capture_page
-from tests.test_render_formats import run_chromium
+from tests.test_render_formats import chromium, run_chromium
 
 Run = Callable[..., Result]
 
@@ -276,6 +277,24 @@ def test_article_text_is_escaped_everywhere(
     assert SCRIPT in feed.entries[0].title
 
 
+def _chromium_url(url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``run_chromium`` for a URL with a query string (a Path cannot carry one)."""
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        url,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=90)
+
+
 def test_browser_runs_the_filters_and_nothing_from_article_text(
     three: Archive, tmp_path: Path
 ) -> None:
@@ -308,6 +327,15 @@ def test_browser_runs_the_filters_and_nothing_from_article_text(
     assert not dom.named("script") and not dom.named("img")
     assert not [a for _, a in dom.tags if "data-pwned" in a]
     assert SCRIPT in "".join(dom.texts)
+
+    # Filters given in the address: only the stealth edits of one site are shown.
+    asked = _chromium_url(
+        (site / "index.html").as_uri() + "?stealth=1&site=hostile.example", tmp_path
+    )
+    assert ":CONSOLE" not in asked.stderr, asked.stderr
+    rows = [a for name, a in Dom(asked.stdout).tags if name == "tr" and "data-i" in a]
+    assert len(rows) == 3 and len([r for r in rows if "hidden" not in r]) == 1
+    assert "1 of 3 articles shown" in asked.stdout
 
     shot = tmp_path / "index.png"
     drawn = run_chromium(

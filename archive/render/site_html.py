@@ -112,6 +112,14 @@ SCRIPT = """(function () {
     document.getElementById("shown").textContent =
       shown + " of " + rows.length + " articles shown";
   }
+  // Filters can be given in the address: index.html?site=example.com&severity=2&stealth=1
+  var asked = new URLSearchParams(window.location.search);
+  if (asked.has("site")) { select.value = asked.get("site"); }
+  if (asked.has("severity")) {
+    form.elements.namedItem("severity").value = asked.get("severity");
+  }
+  form.elements.namedItem("stealth").checked = asked.get("stealth") === "1";
+  form.elements.namedItem("gone").checked = asked.get("gone") === "1";
   form.addEventListener("change", apply);
   form.hidden = false;
   apply();
