@@ -174,10 +174,10 @@ def command(
 
     WATCHLIST is a text file: one URL a line, '# comments', 'feed: URL' (RSS or Atom:
     every item's link is watched from the day it appears), 'sitemap: URL' (news
-    sitemaps and sitemap indexes too) and 'contact: EMAIL'. Articles are checked
-    often while young and rarely when old; pages that are not the article (captchas,
-    consent walls, paywall stubs, error pages) are never stored; articles that vanish
-    are reported as gone or redirected.
+    sitemaps and sitemap indexes too), 'contact: EMAIL' and 'notify: URL'. Articles
+    are checked often while young and rarely when old; pages that are not the article
+    (captchas, consent walls, paywall stubs, error pages) are never stored; articles
+    that vanish are reported as gone or redirected.
 
     --json prints one JSON object per checked article; the summary goes to stderr.
     The exit status is 0 when the run completed, even if some sites failed.

@@ -20,6 +20,7 @@ from lxml import etree
 from redline.archive.ocfl.archive import Archive
 from redline.archive.site import build_site
 from tests.support.pages import capture_page
+from tests.support.seaweed import SeaweedS3
 from tests.test_render_formats import chromium, run_chromium
 
 Run = Callable[..., Result]
@@ -369,3 +370,23 @@ def test_bad_output_is_refused_in_one_line(
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
     if setup == "stranger":
         assert sorted(p.name for p in site.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.s3
+def test_a_site_of_an_s3_archive(
+    s3_env: SeaweedS3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path / "cache"))
+    bucket = s3_env.new_bucket()
+    location = f"s3://{bucket}/desk"
+    archive = Archive.open(location, create=True, endpoint_url=s3_env.endpoint_url)
+    pages = tmp_path / "pages"
+    capture_page(archive, pages, FLOOD, "2026-11-20T08:00:00Z", "River crests", ["It rose."])
+    capture_page(archive, pages, FLOOD, "2026-11-21T08:00:00Z", "River crests", ["It fell."])
+    site = _site(tmp_path)
+    first = build_site(archive, site)
+    assert (first.articles, first.rebuilt) == (1, 1)
+    (folder,) = (site / "a").iterdir()
+    assert "<del>rose</del><ins>fell</ins>" in (folder / "v2.html").read_text(encoding="utf-8")
+    assert build_site(archive, site).written == 0
+    assert not [k for k in s3_env.keys(bucket, "desk/") if k.endswith(".sqlite")]
