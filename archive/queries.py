@@ -106,12 +106,17 @@ class Found:
         }
 
 
-def open_index(archive: Archive, *, refreshed: Refreshed | None = None) -> QueryIndex:
+def open_index(
+    archive: Archive,
+    *,
+    refreshed: Refreshed | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> QueryIndex:
     """The archive's query index, brought up to date (what that did goes to
-    ``refreshed`` when given)."""
+    ``refreshed`` when given; ``progress(done, total)`` is called per article indexed)."""
     index = QueryIndex(archive.index_file(), EXTRACTOR)
     try:
-        outcome = refresh(archive, index)
+        outcome = refresh(archive, index, progress)
     except BaseException:
         index.close()
         raise

@@ -191,8 +191,10 @@ def build_site(
     title: str | None = None,
     feed_limit: int = FEED_LIMIT,
     progress: Callable[[int, int], None] | None = None,
+    index_progress: Callable[[int, int], None] | None = None,
 ) -> SiteBuild:
-    """Build (or bring up to date) the archive's site in ``out``."""
+    """Build (or bring up to date) the archive's site in ``out``; ``index_progress``
+    and ``progress`` follow the query index's update and the pages' making."""
     clock = time.monotonic()
     build = SiteBuild(out=str(out))
     manifest = _load_manifest(out)
@@ -204,7 +206,7 @@ def build_site(
     old_keys: dict[str, Any] = dict(manifest.get("articles") or {}) if output.trusted else {}
     new_keys: dict[str, list[str]] = {}
     refreshed = Refreshed()
-    with open_index(archive, refreshed=refreshed) as index:
+    with open_index(archive, refreshed=refreshed, progress=index_progress) as index:
         build.problems += refreshed.problems
         indexed = index.articles()
         rows: dict[str, list[IndexedVersion]] = {}

@@ -8,7 +8,14 @@ from redline.archive.core.printable import printable
 from redline.archive.core.times import parse_when
 from redline.archive.diff.model import SEVERITIES
 from redline.archive.queries import Change, Refreshed, list_changes, open_index
-from redline.cli.options import archive_option, echo_json, echo_warning, json_option, open_archive
+from redline.cli.options import (
+    archive_option,
+    echo_json,
+    echo_warning,
+    index_progress,
+    json_option,
+    open_archive,
+)
 
 
 def verdict(change: Change) -> str:
@@ -59,7 +66,7 @@ def command(
     when = parse_when(since) if since is not None else None
     archive = open_archive(archive_path)
     refreshed = Refreshed()
-    with open_index(archive, refreshed=refreshed) as index:
+    with open_index(archive, refreshed=refreshed, progress=index_progress()) as index:
         changes = list_changes(
             index, since=when, stealth=stealth, min_severity=min_severity, site=site
         )

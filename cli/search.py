@@ -6,7 +6,14 @@ import click
 
 from redline.archive.core.printable import printable
 from redline.archive.queries import Refreshed, open_index, search
-from redline.cli.options import archive_option, echo_json, echo_warning, json_option, open_archive
+from redline.cli.options import (
+    archive_option,
+    echo_json,
+    echo_warning,
+    index_progress,
+    json_option,
+    open_archive,
+)
 
 
 @click.command("search", short_help="Find the versions where a phrase appeared or went away.")
@@ -26,7 +33,7 @@ def command(text: str, removed: bool, added: bool, archive_path: str, as_json: b
     """
     archive = open_archive(archive_path)
     refreshed = Refreshed()
-    with open_index(archive, refreshed=refreshed) as index:
+    with open_index(archive, refreshed=refreshed, progress=index_progress()) as index:
         found = search(index, text, added=added, removed=removed)
     for problem in refreshed.problems:
         echo_warning(problem)

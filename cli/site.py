@@ -10,7 +10,14 @@ import click
 from redline.archive.core.errors import UsageError
 from redline.archive.render.blocks import is_web_url
 from redline.archive.site import FEED_LIMIT, build_site
-from redline.cli.options import archive_option, echo_json, echo_warning, json_option, open_archive
+from redline.cli.options import (
+    archive_option,
+    echo_json,
+    echo_warning,
+    index_progress,
+    json_option,
+    open_archive,
+)
 
 
 @click.command("site", short_help="Build a static website of the archive, with feeds.")
@@ -67,6 +74,7 @@ def command(
         title=title,
         feed_limit=feed_limit,
         progress=progress if show_progress else None,
+        index_progress=index_progress() if not as_json else None,
     )
     if show_progress:
         click.echo("\r\033[K", nl=False, err=True)
