@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from redline.archive.core.errors import ExitStatus, UsageError
+from redline.archive.core.errors import ExitStatus
 from redline.archive.diff.model import SEVERITIES
 from redline.archive.fetch.client import DEFAULT_TIMEOUT
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT
 from redline.archive.watch.events import NOT_DUE, NOTABLE, Event
-from redline.archive.watch.notify import NotifyOptions
-from redline.archive.watch.watchlist import Watchlist, read_watchlist
+from redline.archive.watch.notify import notify_options, usable_urls
+from redline.archive.watch.watchlist import read_watchlist
 from redline.archive.watching import (
     WatchOptions,
     check_contact,
@@ -202,12 +202,22 @@ def command(
         lease_timeout=lease_timeout,
         run_id=check_run_id(run_id) if run_id is not None else None,
     )
-    notify = _notify_options(notify_urls, notify_digest, notify_on, min_severity, site_url)
+    notify = notify_options(
+        notify_urls,
+        os.environ.get("REDLINE_NOTIFY", ""),
+        digest=notify_digest,
+        kinds=notify_on,
+        min_severity=min_severity,
+        site_url=site_url,
+    )
     parsed = read_watchlist(watchlist)
     for problem in parsed.problems:
         echo_warning(problem)
     if parsed.notify:
-        notify = replace(notify, urls=_unique([*notify.urls, *_usable(parsed)]))
+        usable, problems = usable_urls(parsed.notify, parsed.path)
+        for problem in problems:
+            echo_warning(problem)
+        notify = replace(notify, urls=tuple(dict.fromkeys([*notify.urls, *usable])))
     archive = open_archive(archive_path, create=True)
     show_progress = sys.stderr.isatty()
 
@@ -239,49 +249,6 @@ def command(
     statuses = [FAIL_ON[name] for name in fail_on if summary.counts[name]]
     if statuses:
         raise click.exceptions.Exit(int(max(statuses)))
-
-
-def _unique(urls: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(urls))
-
-
-def _notify_options(
-    urls: tuple[str, ...],
-    digest: bool,
-    kinds: tuple[str, ...],
-    min_severity: str | None,
-    site_url: str | None,
-) -> NotifyOptions:
-    """The notification options, the URLs of --notify and REDLINE_NOTIFY checked first
-    (named by their position only: they may hold secrets)."""
-    from redline.archive.watch.notify import check_urls, parse_kinds, split_urls
-
-    from_env = split_urls(os.environ.get("REDLINE_NOTIFY", ""))
-    check_urls(urls, "--notify")
-    check_urls(from_env, "the URL in REDLINE_NOTIFY")
-    if site_url is not None and not site_url.startswith(("http://", "https://")):
-        raise UsageError(f"--site-url {site_url!r} is not an http(s) URL")
-    return NotifyOptions(
-        urls=_unique([*urls, *from_env]),
-        digest=digest,
-        kinds=parse_kinds(kinds),
-        min_severity=min_severity,
-        site_url=site_url,
-    )
-
-
-def _usable(parsed: Watchlist) -> list[str]:
-    """The watchlist's notification URLs that Apprise can use; a warning for others."""
-    from redline.archive.watch.notify import url_problem
-
-    usable = []
-    for number, url in enumerate(parsed.notify, start=1):
-        problem = url_problem(url)
-        if problem:
-            echo_warning(f"{parsed.path}: 'notify:' URL #{number} is {problem}; left out")
-        else:
-            usable.append(url)
-    return usable
 
 
 @contextmanager

@@ -103,6 +103,45 @@ def check_urls(urls: Sequence[str], where: str) -> None:
             raise UsageError(f"{where} #{number} is {problem}")
 
 
+def notify_options(
+    urls: Sequence[str],
+    from_env: str = "",
+    *,
+    digest: bool = False,
+    kinds: Iterable[str] = (),
+    min_severity: str | None = None,
+    site_url: str | None = None,
+) -> NotifyOptions:
+    """The options of ``--notify`` and the others, with the URLs of ``REDLINE_NOTIFY``
+    (``from_env``); ``UsageError`` for a URL Apprise cannot use (named by its position
+    only: it may hold a secret) or anything else unusable."""
+    env_urls = split_urls(from_env)
+    check_urls(urls, "--notify")
+    check_urls(env_urls, "the URL in REDLINE_NOTIFY")
+    if site_url is not None and not site_url.startswith(("http://", "https://")):
+        raise UsageError(f"--site-url {site_url!r} is not an http(s) URL")
+    return NotifyOptions(
+        urls=tuple(dict.fromkeys([*urls, *env_urls])),
+        digest=digest,
+        kinds=parse_kinds(kinds),
+        min_severity=min_severity,
+        site_url=site_url,
+    )
+
+
+def usable_urls(urls: Sequence[str], where: str) -> tuple[list[str], list[str]]:
+    """The watchlist's notification URLs that Apprise can use, and a problem line for
+    each of the others (which are left out; the run goes on)."""
+    usable, problems = [], []
+    for number, url in enumerate(urls, start=1):
+        problem = url_problem(url)
+        if problem:
+            problems.append(f"{where}: 'notify:' URL #{number} is {problem}; left out")
+        else:
+            usable.append(url)
+    return usable, problems
+
+
 # -- messages --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Notice:
