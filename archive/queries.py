@@ -111,12 +111,14 @@ def open_index(
     *,
     refreshed: Refreshed | None = None,
     progress: Callable[[int, int], None] | None = None,
+    summaries: list[ArticleSummary] | None = None,
 ) -> QueryIndex:
     """The archive's query index, brought up to date (what that did goes to
-    ``refreshed`` when given; ``progress(done, total)`` is called per article indexed)."""
+    ``refreshed`` when given; ``progress(done, total)`` is called per article indexed;
+    ``summaries``: the archive's articles as the caller read them)."""
     index = QueryIndex(archive.index_file(), EXTRACTOR)
     try:
-        outcome = refresh(archive, index, progress)
+        outcome = refresh(archive, index, progress, summaries)
     except BaseException:
         index.close()
         raise
@@ -149,11 +151,13 @@ def refresh(
     archive: Archive,
     index: QueryIndex,
     progress: Callable[[int, int], None] | None = None,
+    summaries: list[ArticleSummary] | None = None,
 ) -> Refreshed:
     """Index again each article whose state moved since it was indexed, and forget
     those no longer in the archive."""
     outcome = Refreshed(rebuilt=index.rebuilt)
-    summaries = archive.summaries()
+    if summaries is None:
+        summaries = archive.summaries()
     known = index.keys()
     stale = [s for s in summaries if known.get(s.url) != article_key(s)]
     for done, summary in enumerate(stale, start=1):

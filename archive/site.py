@@ -206,13 +206,17 @@ def build_site(
     old_keys: dict[str, Any] = dict(manifest.get("articles") or {}) if output.trusted else {}
     new_keys: dict[str, list[str]] = {}
     refreshed = Refreshed()
-    with open_index(archive, refreshed=refreshed, progress=index_progress) as index:
+    # Every state is read once: for the query index's update and for the pages.
+    states = {state.id: state for state, _raw in archive.states_with_bytes()}
+    summaries = archive.summaries(list(states.values())) if states else None
+    with open_index(
+        archive, refreshed=refreshed, progress=index_progress, summaries=summaries
+    ) as index:
         build.problems += refreshed.problems
         indexed = index.articles()
         rows: dict[str, list[IndexedVersion]] = {}
         for row in index.versions():
             rows.setdefault(row.id, []).append(row)
-    states = {state.id: state for state, _raw in archive.states_with_bytes()}
     events = {object_id: state.events for object_id, state in states.items()}
     articles: list[SiteArticle] = []
     stale: list[SiteArticle] = []

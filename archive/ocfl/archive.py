@@ -326,9 +326,11 @@ class Archive:
             states.append(state)
         return states
 
-    def summaries(self) -> list[ArticleSummary]:
+    def summaries(self, states: list[ArticleState] | None = None) -> list[ArticleSummary]:
+        """Every stored article, from its state (``states``: the states as the caller
+        read them, saving a second read)."""
         out = []
-        for state in self._states():
+        for state in states if states else self._states():
             if not state.head:
                 continue  # watched, never stored (blocked from its first check...)
             out.append(
