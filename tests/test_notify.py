@@ -5,7 +5,7 @@ the run's log, never a failed run, and no notification URL is ever shown or stor
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ CONTROL = "\x1b]0;pwned\x07\x1b[31m"
 
 
 @pytest.fixture
-def hook() -> Webhook:
+def hook() -> Iterator[Webhook]:
     with Webhook() as receiver:
         yield receiver
 
