@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from redline.archive.ocfl.archive import Archive
 from redline.archive.queries import Refreshed, list_changes, open_index, search
 from redline.cli.main import cli
+from tests.support.newsroom import Newsroom
 from tests.support.pages import capture_page
 from tests.support.seaweed import SeaweedS3
 
@@ -198,3 +199,23 @@ def test_an_s3_archive_keeps_its_index_in_the_local_cache(
     assert not [k for k in s3_env.keys(bucket, "desk/") if k.endswith(".sqlite")]
     again = CliRunner().invoke(cli, ["search", "not ready", "--removed", "--archive", location])
     assert again.exit_code == 0 and "removed in v2 (last in v1)" in again.stdout
+
+
+def test_changes_from_watch_runs_and_captures_alike(
+    redline: Run, archive: Archive, room: Newsroom, watchlist: Callable[..., Path]
+) -> None:
+    story = room.publish("flood")
+    path = watchlist(story)
+    for extra in ((), ("--all",)):
+        result = redline("watch", str(path), "--delay", "0", *extra)
+        assert result.exit_code == 0, result.stderr
+        room.edit("flood")
+    rows = _json(redline("changes", "--json"))
+    assert [r["url"] for r in rows] == [story, BUDGET, FLOOD]  # the watched one is newest
+    assert rows[0]["stealth"] is True and rows[0]["version"] == 2
+    # The watch's own line for it said the same.
+    logged = _json(redline("log", story, "--json"))[-1]
+    assert (logged["severity"], logged["stealth"]) == (rows[0]["severity"], rows[0]["stealth"])
+    added = _json(redline("search", "officials now say the station failed", "--added", "--json"))
+    assert [(r["url"], r["version"]) for r in added] == [(story, 2)]
+    assert _json(redline("search", "officials now say", "--removed", "--json")) == []

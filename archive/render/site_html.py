@@ -110,7 +110,8 @@ SCRIPT = """(function () {
       if (keep) { shown += 1; }
     });
     document.getElementById("shown").textContent =
-      shown + " of " + rows.length + " articles shown";
+      shown.toLocaleString("en") + " of " + rows.length.toLocaleString("en") +
+      " articles shown";
   }
   // Filters can be given in the address: index.html?site=example.com&severity=2&stealth=1
   var asked = new URLSearchParams(window.location.search);
