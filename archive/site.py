@@ -51,6 +51,10 @@ SITE_FORMAT = "1"
 GENERATION = f"{SITE_FORMAT}/{EXTRACTOR}"
 #: Entries in the feeds of all changes and of stealth edits (the newest).
 FEED_LIMIT = 500
+#: The files a build makes (and so may remove): nothing outside the site's folder.
+_SITE_FILE = re.compile(
+    r"(?:[a-z]+\.(?:html|json|xml)|a/[a-z0-9.-]+/(?:index\.html|feed\.xml|v\d+\.html))"
+)
 
 
 @dataclass
@@ -131,7 +135,11 @@ class _Output:
         self.build.written += 1
 
     def remove_stale(self) -> None:
+        """Remove the files an earlier build made that this one did not: only files of
+        the site's own shape inside the folder, whatever the manifest says."""
         for rel in sorted(set(self.old_files) - set(self.files)):
+            if not _SITE_FILE.fullmatch(rel):
+                continue
             path = self.out / rel
             try:
                 path.unlink()

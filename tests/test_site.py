@@ -227,6 +227,24 @@ def test_a_rebuild_rewrites_only_what_changed(three: Archive, tmp_path: Path) ->
     assert later.written == 6
 
 
+def test_a_rebuild_removes_only_files_of_its_own_making(three: Archive, tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    build_site(three, site)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (site / "a" / "notes.txt").write_text("mine")
+    manifest = json.loads((site / "redline-site.json").read_text())
+    manifest["files"].update(
+        {"../victim.txt": "0" * 64, "a/notes.txt": "0" * 64, "a/x-1/v9.html": "0" * 64}
+    )
+    (site / "redline-site.json").write_text(json.dumps(manifest))
+    (site / "a" / "x-1").mkdir()
+    (site / "a" / "x-1" / "v9.html").write_text("an old page")
+    build = build_site(three, site)
+    assert build.removed == 1 and not (site / "a" / "x-1").exists()
+    assert victim.read_text() == "keep me" and (site / "a" / "notes.txt").exists()
+
+
 def test_a_check_that_found_nothing_new_rewrites_only_that_articles_page(
     three: Archive, tmp_path: Path
 ) -> None:
