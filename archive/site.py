@@ -127,7 +127,11 @@ class _Output:
         digest = _digest(data)
         self.files[rel] = digest
         path = self.out / rel
-        if self.old_files.get(rel) == digest and path.is_file():
+        try:
+            same = self.old_files.get(rel) == digest and path.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
             self.build.unchanged += 1
             return
         path.parent.mkdir(parents=True, exist_ok=True)
