@@ -43,6 +43,11 @@ _API = {
     "render_report": "redline.archive.render.formats",
     "verify_archive": "redline.archive.ocfl.verify",
     "sync_locations": "redline.archive.ocfl.sync",
+    "open_query_index": "redline.archive.queries:open_index",
+    "list_changes": "redline.archive.queries",
+    "search_versions": "redline.archive.queries:search",
+    "build_site": "redline.archive.site",
+    "notify_run": "redline.archive.notifying",
 }
 
 __all__ = [
@@ -54,6 +59,7 @@ __all__ = [
     "RedlineError",
     "WatchOptions",
     "build_report",
+    "build_site",
     "capture_file",
     "capture_url",
     "capture_warc",
@@ -62,10 +68,14 @@ __all__ = [
     "extract_article",
     "article_history",
     "ingest",
+    "list_changes",
+    "notify_run",
+    "open_query_index",
     "record_capture",
     "render_diff",
     "render_report",
     "run_watch",
+    "search_versions",
     "sync_locations",
     "verify_archive",
 ]
@@ -89,9 +99,14 @@ if TYPE_CHECKING:
     from redline.archive.fetch.client import Fetcher
     from redline.archive.history import history as article_history
     from redline.archive.ingest.step import ingest
+    from redline.archive.notifying import notify_run
     from redline.archive.ocfl.archive import Archive
     from redline.archive.ocfl.sync import sync_locations
     from redline.archive.ocfl.verify import verify_archive
+    from redline.archive.queries import list_changes
+    from redline.archive.queries import open_index as open_query_index
+    from redline.archive.queries import search as search_versions
     from redline.archive.render.formats import render_diff, render_report
     from redline.archive.report import build_report
+    from redline.archive.site import build_site
     from redline.archive.watching import WatchOptions, run_watch

@@ -143,7 +143,7 @@ def build_report(
     for section, items in report.sections.items():
         # Newest first (an event without a time at its run's start), later runs first.
         items.sort(key=lambda i: (i.at or "", started[i.run]), reverse=True)
-        report.sections[section] = _with_details(archive, items)
+        report.sections[section] = with_details(archive, items)
     return report
 
 
@@ -186,7 +186,7 @@ def _item(raw: object, run: RunInfo) -> Item | None:
     )
 
 
-def _with_details(archive: Archive, items: list[Item]) -> list[Item]:
+def with_details(archive: Archive, items: list[Item]) -> list[Item]:
     """``items`` with headlines and excerpts, the first ``DETAIL_LIMIT`` of them."""
     wanted = list(range(min(len(items), DETAIL_LIMIT)))
     if not wanted:

@@ -36,6 +36,7 @@ COMMANDS = {
         "redline.cli.capture",
         "Capture pages; store a new version when the article changed.",
     ),
+    "changes": ("redline.cli.changes", "List the changes across the whole archive."),
     "demo": ("redline.cli.demo", "Capture the bundled example article and show its silent edit."),
     "diff": ("redline.cli.diff", "Show the word-level changes between two versions."),
     "export": (
@@ -47,7 +48,12 @@ COMMANDS = {
     "list": ("redline.cli.listing", "List the archived articles."),
     "log": ("redline.cli.log", "List the versions of one article."),
     "report": ("redline.cli.report", "Summarise what a watch run found, for people or CI."),
+    "search": (
+        "redline.cli.search",
+        "Find the versions where a phrase appeared or went away.",
+    ),
     "show": ("redline.cli.show", "Print one version of an article (the latest by default)."),
+    "site": ("redline.cli.site", "Build a static website of the archive, with feeds."),
     "sync": ("redline.cli.sync", "Copy an archive to another folder or S3 prefix."),
     "verify": ("redline.cli.verify", "Check every digest and manifest in the archive."),
     "watch": ("redline.cli.watch", "Check a watchlist's articles when due; store what changed."),

@@ -121,3 +121,16 @@ def color_option(func: F) -> F:
         show_default=True,
         help="Colour the output (auto: on a terminal, unless NO_COLOR is set).",
     )(func)
+
+
+def index_progress() -> Callable[[int, int], None] | None:
+    """A progress line on stderr while the query index is brought up to date, when
+    stderr is a terminal; it is cleared when done."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\r\033[K" if done == total else ""
+        click.echo(f"\r\033[Kindexing {done:,}/{total:,} articles{end}", nl=False, err=True)
+
+    return show

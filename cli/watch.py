@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from redline.archive.core.errors import ExitStatus
+from redline.archive.diff.model import SEVERITIES
 from redline.archive.fetch.client import DEFAULT_TIMEOUT
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT
 from redline.archive.watch.events import NOT_DUE, NOTABLE, Event
+from redline.archive.watch.notify import notify_options, usable_urls
 from redline.archive.watch.watchlist import read_watchlist
 from redline.archive.watching import (
     WatchOptions,
@@ -24,6 +28,7 @@ from redline.archive.watching import (
 )
 from redline.cli.options import (
     archive_option,
+    echo_error,
     echo_json,
     echo_warning,
     json_option,
@@ -110,6 +115,36 @@ FAIL_ON = {
     "random suffix).",
 )
 @click.option(
+    "--notify",
+    "notify_urls",
+    metavar="URL",
+    multiple=True,
+    help="Send what the run found to this Apprise URL (json://HOST/, slack://…, "
+    "mailto://…, ntfy://…). Repeatable; also 'notify:' lines in the watchlist and "
+    "REDLINE_NOTIFY (URLs separated by spaces).",
+)
+@click.option(
+    "--notify-digest", is_flag=True, help="Send one message for the run, not one per article."
+)
+@click.option(
+    "--notify-on",
+    metavar="KINDS",
+    multiple=True,
+    help="What to notify, comma-separated: changed, new, gone, stealth (default: changed,gone).",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES[1:]),
+    help="Notify only changes at least this severe.",
+)
+@click.option(
+    "--site-url",
+    metavar="URL",
+    envvar="REDLINE_SITE_URL",
+    help="Where the archive's site (redline site) is published, for links to its pages "
+    "in notifications (or set REDLINE_SITE_URL).",
+)
+@click.option(
     "--wayback-url",
     metavar="URL",
     help="The Wayback-compatible server 'wayback:' lines import history from (default: "
@@ -132,6 +167,11 @@ def command(
     timeout: float,
     lease_timeout: float,
     run_id: str | None,
+    notify_urls: tuple[str, ...],
+    notify_digest: bool,
+    notify_on: tuple[str, ...],
+    min_severity: str | None,
+    site_url: str | None,
     wayback_url: str | None,
     max_bytes: int,
     archive_path: str,
@@ -142,13 +182,19 @@ def command(
     WATCHLIST is a text file: one URL a line, '# comments', 'feed: URL' (RSS or Atom:
     every item's link is watched from the day it appears), 'sitemap: URL' (news
     sitemaps and sitemap indexes too), 'wayback: URL' (an article whose history is
-    first imported from a web archive, once) and 'contact: EMAIL'. Articles are checked
-    often while young and rarely when old; pages that are not the article (captchas,
-    consent walls, paywall stubs, error pages) are never stored; articles that vanish
-    are reported as gone or redirected.
+    first imported from a web archive, once), 'contact: EMAIL' and 'notify: URL'.
+    Articles are checked often while young and rarely when old; pages that are not the
+    article (captchas, consent walls, paywall stubs, error pages) are never stored;
+    articles that vanish are reported as gone or redirected.
 
     --json prints one JSON object per checked article; the summary goes to stderr.
     The exit status is 0 when the run completed, even if some sites failed.
+
+    --notify sends what the run found, once it is over, through Apprise: one message
+    per changed, new or gone article (or one digest) with its headline, severity,
+    stealth verdict, the first words that changed and its link. A notifier that fails
+    is an error in the run's log, never a failed run. Notification URLs are never
+    printed or stored.
     """
     options = WatchOptions(
         concurrency=concurrency,
@@ -165,9 +211,22 @@ def command(
         run_id=check_run_id(run_id) if run_id is not None else None,
         wayback_url=wayback_url,
     )
+    notify = notify_options(
+        notify_urls,
+        os.environ.get("REDLINE_NOTIFY", ""),
+        digest=notify_digest,
+        kinds=notify_on,
+        min_severity=min_severity,
+        site_url=site_url,
+    )
     parsed = read_watchlist(watchlist)
     for problem in parsed.problems:
         echo_warning(problem)
+    if parsed.notify:
+        usable, problems = usable_urls(parsed.notify, parsed.path)
+        for problem in problems:
+            echo_warning(problem)
+        notify = replace(notify, urls=tuple(dict.fromkeys([*notify.urls, *usable])))
     archive = open_archive(archive_path, create=True)
     show_progress = sys.stderr.isatty()
 
@@ -191,6 +250,11 @@ def command(
     click.echo(summary.sentence(), err=True)
     for note in summary.notes[len(parsed.problems) :]:
         echo_warning(note)
+    if notify.urls and summary.status == "completed":
+        from redline.archive.notifying import notify_run
+
+        for problem in notify_run(archive, summary, notify).problems:
+            echo_error(problem)
     statuses = [FAIL_ON[name] for name in fail_on if summary.counts[name]]
     if statuses:
         raise click.exceptions.Exit(int(max(statuses)))

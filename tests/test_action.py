@@ -364,9 +364,10 @@ def test_the_action_takes_its_inputs_as_data_and_pins_what_it_uses() -> None:
         "endpoint-url": "",
         "args": "",
         "fail-on": "",
+        "site": "",
         "python-version": "3.12",
     }
-    assert set(action["outputs"]) == {"changed", "new", "gone", "report"}
+    assert set(action["outputs"]) == {"changed", "new", "gone", "report", "site"}
     for step in action["runs"]["steps"]:
         if "run" in step:
             assert step["shell"] == "bash"
@@ -448,6 +449,33 @@ def test_a_folder_archive_new_then_changed_with_the_report_in_the_summary(
     assert flood in second.summary and bridge not in second.summary
     assert Path(second.outputs["report"]).read_text() in second.summary
     assert not list(tmp_path.rglob("pwned-*"))
+
+
+def test_the_site_input_builds_the_archives_site_after_the_watch(
+    room: Newsroom, workspace: Path, tmp_path: Path
+) -> None:
+    flood = room.publish("flood")
+    (workspace / "watchlist.txt").write_text(f"{flood}\n")
+    inputs = {"watchlist": "watchlist.txt", "args": "--allow-private --delay 0", "site": "_site"}
+    first = run_action(new_job(workspace, tmp_path, "run-1"), inputs)
+    assert first.returncode == 0, first.log
+    assert first.outputs["site"] == "_site"
+    assert (workspace / "_site" / "index.html").is_file()
+    assert (workspace / "_site" / "feed.xml").is_file()
+
+    room.edit("flood")
+    second = run_action(
+        new_job(workspace, tmp_path, "run-2"), {**inputs, "args": f"{inputs['args']} --all"}
+    )
+    assert second.returncode == 0, second.log
+    assert "1 article (1 made again)" in second.log
+    (article,) = (workspace / "_site" / "a").iterdir()
+    assert (article / "v2.html").is_file()
+
+    # No site asked for: none built, the output empty.
+    third = run_action(new_job(workspace, tmp_path, "run-3"), {"watchlist": "watchlist.txt"})
+    assert third.returncode == 0, third.log
+    assert third.outputs["site"] == ""
 
 
 def test_fail_on_fails_the_step_after_writing_the_summary_and_outputs(

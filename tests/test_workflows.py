@@ -54,10 +54,17 @@ from tests.test_action import (
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 EXAMPLES = sorted((REPO / "examples" / "github-actions").glob("*.yml"))
 ALL = [*WORKFLOWS, *EXAMPLES]
-SCHEDULED = {"watch.yml", "watch-s3.yml", "watch-git.yml", "watch-shards.yml"}
+SCHEDULED = {
+    "watch.yml",
+    "watch-s3.yml",
+    "watch-git.yml",
+    "watch-shards.yml",
+    "watch-and-publish.yml",
+}
 GIT_EXAMPLE = REPO / "examples" / "github-actions" / "watch-git.yml"
 S3_EXAMPLE = REPO / "examples" / "github-actions" / "watch-s3.yml"
 SHARDS_EXAMPLE = REPO / "examples" / "github-actions" / "watch-shards.yml"
+PUBLISH_EXAMPLE = REPO / "examples" / "github-actions" / "watch-and-publish.yml"
 WATCH = REPO / ".github" / "workflows" / "watch.yml"
 CI = REPO / ".github" / "workflows" / "ci.yml"
 
@@ -72,6 +79,8 @@ PINS = {
         "v4.2.1",
     ),
     "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
+    "actions/upload-pages-artifact": ("56afc609e74202658d3ffba0e8f6dda462b719fa", "v3.0.1"),
+    "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4.0.5"),
 }
 #: The examples use redline's own action: users put the commit of the release they pick
 #: in place of this placeholder (the examples say how).
@@ -272,6 +281,22 @@ def test_the_oidc_example_assumes_a_role_and_holds_no_keys() -> None:
     assert "secrets." not in S3_EXAMPLE.read_text()
     (redline,) = [s for s in job["steps"] if is_redline(s.get("uses", ""))]
     assert redline["with"]["archive"].startswith("s3://")
+
+
+def test_the_publish_example_builds_the_site_and_only_its_deploy_job_writes_pages() -> None:
+    doc = load_yaml(PUBLISH_EXAMPLE)
+    assert doc["permissions"] == {}
+    watch, deploy = doc["jobs"]["watch"], doc["jobs"]["deploy"]
+    assert watch["permissions"] == {"contents": "write"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "watch" and deploy["environment"]["name"] == "github-pages"
+    (redline,) = [s for s in watch["steps"] if is_redline(s.get("uses", ""))]
+    (upload,) = [s for s in watch["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert redline["with"]["site"] and "steps.watch.outputs.site" in upload["with"]["path"]
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    # The query index is a cache: it is not committed with the archive.
+    commit = next(s for s in watch["steps"] if s.get("name") == "Commit the archive")
+    assert "state/index.sqlite" in commit["run"]
 
 
 @pytest.mark.parametrize("path", [*EXAMPLES, WATCH], ids=[*ids(EXAMPLES), "watch.yml"])

@@ -19,6 +19,9 @@ An archive is a folder or an S3 prefix holding::
     state/readings/<a>/vN.json
                              how the current extractor reads version N of article <a>
                              (its article and its page's words): a cache
+    state/index.sqlite       the query index of ``redline changes`` and ``search``
+                             (every version's grade and words): a cache, in a folder
+                             archive only (an S3 archive keeps it in a local cache)
 
 Everything under ``state/`` is redline's own bookkeeping beside the record. It sits in
 the base layer because the stores need two of its facts: which writes may skip being
@@ -44,6 +47,7 @@ WHOLE_INDEX = "shard-1-of-1"
 RUN_LOGS = STATE_PREFIX + "runs/"
 LEASES = STATE_PREFIX + "leases/"
 READINGS = STATE_PREFIX + "readings/"
+QUERY_INDEX = STATE_PREFIX + "index.sqlite"
 RUN_LOG_SUFFIX = ".json"
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from redline import __version__
@@ -332,9 +334,11 @@ class Archive:
             pass  # a read-only archive still lists its articles
         return index.states()
 
-    def summaries(self) -> list[ArticleSummary]:
+    def summaries(self, states: list[ArticleState] | None = None) -> list[ArticleSummary]:
+        """Every stored article, from its state (``states``: the states as the caller
+        read them, saving a second read)."""
         out = []
-        for state in self._states():
+        for state in states if states else self._states():
             if not state.head:
                 continue  # watched, never stored (blocked from its first check...)
             out.append(
@@ -411,6 +415,26 @@ class Archive:
             self.store.put(layout.reading_key(object_id, version), body)
         except ArchiveError:
             pass
+
+    def index_file(self) -> Path:
+        """Where the archive's query index (a SQLite file) lives: ``state/index.sqlite``
+        in a folder archive that can be written, else a file in the user's cache folder
+        (``$REDLINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/redline``, else
+        ``~/.cache/redline``) named after the archive's location."""
+        root = getattr(self.store, "root", None)
+        if isinstance(root, Path):
+            path = root / layout.QUERY_INDEX
+            if os.access(root, os.W_OK) and (
+                os.access(path.parent, os.W_OK) or not path.parent.exists()
+            ):
+                return path
+        cache = os.environ.get("REDLINE_CACHE_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "redline"
+        )
+        client = getattr(self.store, "client", None)
+        endpoint = getattr(getattr(client, "meta", None), "endpoint_url", "") or ""
+        name = hashlib.sha256(f"{self.location}\n{endpoint}".encode()).hexdigest()[:24]
+        return Path(cache) / f"index-{name}.sqlite"
 
     def raw_capture(self, object_id: str, version: int) -> Capture:
         """The page as it was captured for ``version``, read back from its WARC."""

@@ -7,6 +7,7 @@ One entry a line; blank lines and lines starting with ``#`` are ignored, as is a
     feed: https://example.com/rss.xml          every item's link, from the day it appears
     sitemap: https://example.com/news.xml      every page listed (news sitemaps, indexes)
     contact: desk@example.org                  named in the User-Agent of every request
+    notify: slack://TokenA/TokenB/TokenC       where ``--notify`` messages go (Apprise)
     wayback: https://example.com/news/story    an article, its history first filled from
                                                the Wayback Machine (once, before its
                                                first check)
@@ -37,7 +38,7 @@ def contact_problem(text: str) -> str | None:
     return None
 
 
-DIRECTIVES = ("feed", "sitemap", "contact", "wayback")
+DIRECTIVES = ("feed", "sitemap", "contact", "notify", "wayback")
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
 
 
@@ -59,6 +60,8 @@ class Watchlist:
     #: (each is in ``pages`` too).
     backfills: list[Entry] = field(default_factory=list)
     contact: str | None = None
+    #: Notification URLs (Apprise's), which may hold secrets: never shown.
+    notify: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -129,6 +132,13 @@ def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
         if not value:
             watchlist.problems.append(f"{where}: '{kind}:' needs a URL after it")
             continue
+        if kind == "notify":
+            # Checked by Apprise when the run sends; quoted nowhere (it may hold a token).
+            if any(ch.isspace() for ch in value):
+                watchlist.problems.append(f"{where}: put one notification URL a line")
+            elif value not in watchlist.notify:
+                watchlist.notify.append(value)
+            continue
         if any(ch.isspace() for ch in value):
             watchlist.problems.append(
                 f"{where}: {quoted(value)} is not a URL; put one URL a line, or "
@@ -172,7 +182,8 @@ def _strip_comment(raw: str) -> str:
 
 
 def _split(line: str) -> tuple[str | None, str]:
-    """("page" | "feed" | "sitemap" | "contact" | None for an unknown directive, value)."""
+    """("page" | "feed" | "sitemap" | "contact" | "notify" | None for an unknown
+    directive, value)."""
     head, sep, rest = line.partition(":")
     key = head.strip().lower()
     if sep and key in DIRECTIVES:
