@@ -218,9 +218,10 @@ def build_site(
     old_keys: dict[str, Any] = dict(manifest.get("articles") or {}) if output.trusted else {}
     new_keys: dict[str, list[str]] = {}
     refreshed = Refreshed()
-    # Every state is read once: for the query index's update and for the pages.
-    states = {state.id: state for state, _raw in archive.states_with_bytes()}
-    summaries = archive.summaries(list(states.values())) if states else None
+    # The states are read once (one index per watch shard): for the query index's
+    # update and for the pages.
+    states = {state.id: state for state in archive.states().states()}
+    summaries = archive.summaries() if states else None
     with open_index(
         archive, refreshed=refreshed, progress=index_progress, summaries=summaries
     ) as index:
