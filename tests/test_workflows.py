@@ -81,6 +81,7 @@ PINS = {
     "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
     "actions/upload-pages-artifact": ("56afc609e74202658d3ffba0e8f6dda462b719fa", "v3.0.1"),
     "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4.0.5"),
+    "actions/cache": ("5a3ec84eff668545956fd18022155c47e93e2684", "v4.2.3"),
 }
 #: The examples use redline's own action: users put the commit of the release they pick
 #: in place of this placeholder (the examples say how).
@@ -294,9 +295,14 @@ def test_the_publish_example_builds_the_site_and_only_its_deploy_job_writes_page
     (upload,) = [s for s in watch["steps"] if "upload-pages-artifact" in s.get("uses", "")]
     assert redline["with"]["site"] and "steps.watch.outputs.site" in upload["with"]["path"]
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
-    # The query index is a cache: it is not committed with the archive.
+    # The query index is a cache: it is not committed with the archive; it is kept in
+    # the Actions cache with the last site, restored before the watch builds the next.
     commit = next(s for s in watch["steps"] if s.get("name") == "Commit the archive")
     assert "state/index.sqlite" in commit["run"]
+    names = [s.get("uses", "").split("@")[0] or s.get("name") for s in watch["steps"]]
+    assert names.index("actions/cache") < names.index("redline-archive/redline")
+    (cache,) = [s for s in watch["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"].splitlines() == ["_site", "${{ env.ARCHIVE }}/state/index.sqlite"]
 
 
 @pytest.mark.parametrize("path", [*EXAMPLES, WATCH], ids=[*ids(EXAMPLES), "watch.yml"])
