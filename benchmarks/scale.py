@@ -180,7 +180,8 @@ WATCH = ("--concurrency", str(CONCURRENCY), "--per-host", str(CONCURRENCY), "--d
 
 def _measured(op: str, location: str, args: dict[str, Any]) -> Figures:
     start = time.perf_counter() - (time.time() - args["started"])
-    requests = _count_requests(location.startswith("s3://"))
+    # (the bare loop opens no store: nothing to count, nothing to import)
+    requests = _count_requests(location.startswith("s3://")) if op != "bare" else lambda: 0
     outcome: Any = None
     if op == "bare":
         outcome = bare_loop(args["urls"], CONCURRENCY)
