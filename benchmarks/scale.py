@@ -88,6 +88,9 @@ def serve(articles: int, conn: Any, port: int) -> None:
                 conn.send(room.publish(arg, paragraphs=6))
 
 
+#: How measured processes start: forked from a small server process, importing only
+#: what the command they run imports.
+MEASURED = mp.get_context("forkserver")
 #: The site's port when archives are kept (their articles' URLs name it); else any.
 KEPT_PORT = 18431
 
@@ -168,6 +171,7 @@ def _counted(method: Callable[..., Any], counted: Counter[str]) -> Callable[...,
 def measured(op: str, location: str, args: dict[str, Any], conn: Any) -> None:
     """Run ``op`` and send back what this whole process cost, from its start: a command
     pays for starting and importing what it needs too."""
+    os.environ.update(args["environment"])
     try:
         conn.send(_measured(op, location, args))
     except BaseException as exc:
@@ -180,7 +184,8 @@ WATCH = ("--concurrency", str(CONCURRENCY), "--per-host", str(CONCURRENCY), "--d
 
 def _measured(op: str, location: str, args: dict[str, Any]) -> Figures:
     start = time.perf_counter() - (time.time() - args["started"])
-    requests = _count_requests(location.startswith("s3://"))
+    # (the bare loop opens no store: nothing to count, nothing to import)
+    requests = _count_requests(location.startswith("s3://")) if op != "bare" else lambda: 0
     outcome: Any = None
     if op == "bare":
         outcome = bare_loop(args["urls"], CONCURRENCY)
@@ -231,8 +236,9 @@ class Figures:
 
 def run_measured(op: str, location: str, **args: Any) -> Figures:
     args["started"] = time.time()
+    args["environment"] = dict(os.environ)  # the server was started before S3's was set
     parent, child = mp.Pipe()
-    process = mp.get_context("spawn").Process(target=measured, args=(op, location, args, child))
+    process = MEASURED.Process(target=measured, args=(op, location, args, child))
     process.start()
     while not parent.poll(1.0):
         if not process.is_alive():
@@ -321,6 +327,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep built archives here and reuse them")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    # Measured processes are forked from a small server started now, before this
+    # process grows: a process's peak memory counts the one it was forked from.
+    warm = MEASURED.Process(target=time.sleep, args=(0,))
+    warm.start()
+    warm.join()
     if args.huge:
         sizes.append(100_000)
     work = Path(tempfile.mkdtemp(prefix="redline-scale-"))

@@ -372,7 +372,7 @@ class LocalStore(Store):
         # OCFL root: version directories hard-linked from the live object (they never
         # change once written), the new version, the new root files. After the
         # exchange the shadow holds the previous state, ready to be brought up to date
-        # next time, so a commit costs O(1) directories, not O(versions).
+        # next time: a commit copies one version directory, not every one.
         shadow = self._shadow_of(target)
         live = set(os.listdir(target))
         self._sync_shadow(target, shadow, live, root_files)
