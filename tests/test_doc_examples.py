@@ -17,11 +17,13 @@ import re
 import shlex
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from redline.archive import demo
 from redline.archive.demo import EXAMPLE_DIR
 from redline.cli.main import cli
 
@@ -129,6 +131,9 @@ def test_example(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("REDLINE_ARCHIVE", raising=False)
     monkeypatch.delenv("REDLINE_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    # The demo dates its captures the day before it runs: the docs show a run made the
+    # day after the example's own dates.
+    monkeypatch.setattr(demo, "utc_now", lambda: datetime(2026, 3, 15, 9, 0, tzinfo=timezone.utc))
     for command in session.setup:
         run(command)
     for command, expected in session.steps:

@@ -173,7 +173,8 @@ def test_a_lost_or_damaged_index_is_rebuilt(redline: Run, archive: Archive) -> N
 
 def test_demo_stealth_edit_and_removed_sentence(redline: Run) -> None:
     assert redline("demo").exit_code == 0
-    rows = _json(redline("changes", "--stealth", "--since", "2026-03-01", "--json"))
+    # The demo dates its captures yesterday: its edits are among the recent changes.
+    rows = _json(redline("changes", "--stealth", "--since", "30d", "--json"))
     assert [(r["version"], r["severity"], r["stealth"]) for r in rows] == [(2, "major", True)]
     gone = _json(redline("search", "The city was not prepared for a flood of this size", "--json"))
     removed = [r for r in gone if r["event"] == "removed"]
@@ -219,3 +220,21 @@ def test_changes_from_watch_runs_and_captures_alike(
     added = _json(redline("search", "officials now say the station failed", "--added", "--json"))
     assert [(r["url"], r["version"]) for r in added] == [(story, 2)]
     assert _json(redline("search", "officials now say", "--removed", "--json")) == []
+
+
+def test_a_demo_cut_short_is_completed_with_the_dates_it_began(
+    redline: Run, archive_dir: Path
+) -> None:
+    from redline.archive.demo import load_example, run_example
+
+    example = load_example()
+    archive = Archive.open(str(archive_dir), create=True)
+    first = next(run_example(archive, example))[1].result  # stopped after one page
+    assert first is not None and first.version == 1
+    assert redline("demo").exit_code == 0
+    log = [json.loads(line) for line in redline("log", "--json", example.url).stdout.splitlines()]
+    # v1 as first stored, v2 and v3 the example's hours after it, the same day.
+    times = [entry["captured_at"] for entry in log]
+    assert times[0] == first.captured_at
+    assert [t[11:] for t in times] == ["08:00:00Z", "10:00:00Z", "14:10:00Z"]
+    assert {t[:10] for t in times} == {first.captured_at[:10]}
