@@ -420,3 +420,22 @@ def test_a_moved_paragraph_moves_no_words() -> None:
     assert [p.op for p in diff.paragraphs] == ["=", ">", "="]
     edited = diff_articles(old, article(LEDE, THIRD, SECOND.replace("10,000", "12,000")))
     assert edited.inserted_words == edited.deleted_words == 1
+
+
+def test_a_modified_date_moved_back_admits_nothing() -> None:
+    # A revert that takes a correction down and restores the old modified date: the
+    # page changed its text and said nothing, so it is a stealth edit.
+    corrected = article(
+        LEDE,
+        SECOND,
+        THIRD,
+        modified="2026-03-14T14:05:00Z",
+        corrections=("Correction: an earlier version misstated the death toll.",),
+    )
+    reverted = article(LEDE.replace("12", "9"), SECOND, THIRD, modified=MODIFIED)
+    result = grade(corrected, reverted)
+    assert result.severity == "major" and result.stealth
+    assert result.signals["modified_changed"] is True
+    # Moved on, the same date admits the edit.
+    later = replace(reverted, modified="2026-03-15T09:00:00Z")
+    assert not grade(corrected, later).stealth

@@ -42,6 +42,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from redline.archive.core.models import Article
+from redline.archive.core.times import read_iso
 from redline.archive.diff.model import SEVERITIES, ArticleDiff, Ops, Severity, Significance
 from redline.archive.diff.scripts import mixed_script_reason, mixed_words
 from redline.archive.diff.textchange import (
@@ -107,13 +108,28 @@ def assess(old: Article, new: Article, diff: ArticleDiff) -> Significance:
     warning = mixed_script_reason(mixed)
     if warning is not None:
         ordered = (warning, *ordered)
-    admitted = bool(modified_changed) or added_corrections or added_notes
+    # A page admits an edit by moving its modified date on, not back (a revert that
+    # also restores the old date, a correction taken down with it, admits nothing).
+    admitted = _modified_moved_on(old.modified, new.modified) or added_corrections or added_notes
     return Significance(
         severity=SEVERITIES[severity],
         reasons=ordered,
         stealth=severity >= MODERATE and not admitted,
         signals=signals,
     )
+
+
+def _modified_moved_on(old: str | None, new: str | None) -> bool:
+    """Whether the modified date changed to a later one (or appeared); a date that
+    cannot be read counts when it changed at all."""
+    if new is None or new == old:
+        return False
+    if old is None:
+        return True
+    before, after = read_iso(old), read_iso(new)
+    if before is None or after is None:
+        return True
+    return after > before
 
 
 def first_capture() -> Significance:
