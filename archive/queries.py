@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from redline.archive.core.errors import RedlineError, UsageError
 from redline.archive.core.models import Article
+from redline.archive.core.printable import printable
 from redline.archive.core.times import iso
 from redline.archive.diff.model import SEVERITIES
 from redline.archive.diff.significance import rank
@@ -229,11 +230,21 @@ def _same_site(name: str, wanted: str) -> bool:
 def site_name(text: str) -> str:
     """A host as a person types it (``example.com``, ``https://www.example.com/``)."""
     value = text.strip().lower()
+    path = value.split("://", 1)[-1].partition("/")[2]
+    if path.strip("/"):
+        raise UsageError(
+            f"--site {printable(text)!r} names a page, not a site; give its host (such as "
+            "example.com), or see one article's changes with redline log URL"
+        )
     if "://" in value:
         value = host(value)
     value = value.split("/", 1)[0].removeprefix("www.").rstrip(".")
     if not value or any(ch.isspace() for ch in value):
         raise UsageError(f"--site {text!r} is not a host name; give one such as example.com")
+    if "." not in value and value != "localhost":
+        raise UsageError(
+            f"--site {text!r} is a top-level domain, not a site; give a host such as example.com"
+        )
     return value
 
 

@@ -79,7 +79,7 @@ def command(
         counts = f"+{change.inserted_words} -{change.deleted_words} words"
         status = f"  ({change.status})" if change.status else ""
         click.echo(
-            f"{change.captured_at}  v{change.version:<3} {verdict(change):<18} {counts:<18}"
+            f"{change.captured_at}  v{change.version:<3} {verdict(change):<22} {counts:<18}"
             f"  {change.url}{status}"
         )
         if change.title:

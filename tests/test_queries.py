@@ -87,7 +87,7 @@ def test_changes_filters(redline: Run, archive: Archive) -> None:
     assert urls("--since", "2026-11-22T00:00:00Z") == [BUDGET]
     assert urls("--site", "gazette.example") == [BUDGET]
     assert urls("--site", "https://ledger.example/") == [FLOOD]
-    assert urls("--site", "gazette") == []  # a whole host name, not a piece of one
+    assert urls("--site", "azette.example") == []  # a whole host name, not a piece of one
     assert urls("--min-severity", "major", "--stealth", "--since", "2026-11-01") == [FLOOD]
 
 
@@ -106,6 +106,8 @@ def test_changes_text_and_nothing_found(redline: Run, archive: Archive) -> None:
     [
         (("changes", "--since", "last tuesday"), "cannot read 'last tuesday' as a time"),
         (("changes", "--site", "two words"), "is not a host name"),
+        (("changes", "--site", "https://ledger.example/news/x"), "names a page, not a site"),
+        (("changes", "--site", "com"), "is a top-level domain, not a site"),
         (("search", "?!"), "has no words to search for"),
     ],
 )
