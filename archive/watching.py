@@ -154,10 +154,15 @@ class RobotsCache:
             return policy_from_response(exc.status, None)
         except FetchError as exc:
             reason = exc.message.split("; ")[0]
+            # Only a site that answered can be watched without its robots.txt.
+            unreachable = any(
+                w in reason for w in ("cannot find host", "DNS", "refused", "unreachable")
+            )
+            advice = "check the URL" if unreachable else "check the URL, or pass --ignore-robots"
             return replace(
                 policy_from_response(None, None),
                 note=f"robots.txt could not be fetched ({reason}): the site is treated as "
-                "closed for this run; check the URL, or pass --ignore-robots",
+                f"closed for this run; {advice}",
             )
         return policy_from_response(capture.status, capture.body)
 

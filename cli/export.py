@@ -55,6 +55,12 @@ def command(
     """
     from redline.archive.exporting import export
 
+    if str(output) == "-":
+        raise click.UsageError(
+            "--output - would be a file named '-': export writes files; give a path such as "
+            "export." + ("wacz" if format_name == "wacz" else format_name)
+        )
+
     selection = export(
         open_archive(archive_path), format_name, output, urls, since=since, until=until
     )

@@ -219,6 +219,16 @@ def test_robots_txt_is_honoured_unless_ignored(
     assert by_url(result)[a]["event"] == "new"
 
 
+def test_a_site_that_cannot_be_reached_is_not_told_to_ignore_robots(
+    redline: Run, watchlist: Callable[..., Path]
+) -> None:
+    # Nothing listens on port 9: --ignore-robots could not help, so it is not advised.
+    result = redline("watch", str(watchlist("http://127.0.0.1:9/news/x")), *FAST, "--allow-private")
+    [event] = events(result)
+    assert event["event"] == "error" and "connection refused" in event["reason"]
+    assert "check the URL" in event["reason"] and "--ignore-robots" not in event["reason"]
+
+
 def test_malformed_lines_are_reported_by_number_and_the_rest_runs(
     redline: Run, room: Newsroom, watchlist: Callable[..., Path]
 ) -> None:
@@ -236,7 +246,7 @@ def test_malformed_lines_are_reported_by_number_and_the_rest_runs(
     [
         (None, "no such watchlist"),
         ("# nothing here\n\n", "lists nothing to watch"),
-        ("not a url at all\n", "lists nothing to watch (1 unusable lines)"),
+        ("not a url at all\n", "list.txt line 1: 'not a url at all' is not a URL"),
         (b"\x00\x01\x02binary", "not a watchlist"),
     ],
 )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from redline.archive.core.errors import InputError
 from redline.archive.core.urls import url_problem
-from redline.archive.core.wording import quoted
+from redline.archive.core.wording import plural, quoted
 
 
 def contact_problem(text: str) -> str | None:
@@ -95,10 +95,15 @@ def read_watchlist(path: str | Path) -> Watchlist:
         ) from None
     watchlist = parse_watchlist(text, name)
     if watchlist.empty:
+        if watchlist.problems:
+            # The first unusable line says what is wrong and what to do; then how many more.
+            more = len(watchlist.problems) - 1
+            raise InputError(
+                f"{name} lists nothing to watch: {watchlist.problems[0]}"
+                + (f" (and {plural(more, 'more unusable line')})" if more else "")
+            )
         raise InputError(
-            f"{name} lists nothing to watch"
-            + (f" ({len(watchlist.problems)} unusable lines)" if watchlist.problems else "")
-            + "; put one URL a line, or 'feed: URL' / 'sitemap: URL'"
+            f"{name} lists nothing to watch; put one URL a line, or 'feed: URL' / 'sitemap: URL'"
         )
     return watchlist
 
