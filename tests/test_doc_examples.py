@@ -125,8 +125,13 @@ def run(command: str) -> str:
 
 @pytest.mark.parametrize("session", ALL, ids=[s.name for s in ALL])
 def test_example(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example's pages, where the docs' commands name them: beside the session (as
+    # docs/capturing.md runs them) and at their place in the repository (the README's).
+    in_repository = tmp_path / EXAMPLE_DIR.relative_to(EXAMPLE_DIR.parents[2])
+    in_repository.mkdir(parents=True)
     for page in EXAMPLE_DIR.glob("*.html"):
         shutil.copy(page, tmp_path / page.name)
+        shutil.copy(page, in_repository / page.name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("REDLINE_ARCHIVE", raising=False)
     monkeypatch.delenv("REDLINE_ENDPOINT_URL", raising=False)
