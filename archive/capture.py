@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from redline.archive.core.errors import PageRefused, RedlineError
+from redline.archive.core.errors import InputError, PageRefused, RedlineError
 from redline.archive.core.models import Article, Capture
 from redline.archive.core.urls import check_http_url
 from redline.archive.extract.article import extract_article
@@ -23,6 +23,16 @@ from redline.archive.fetch.client import DEFAULT_MAX_BYTES, Fetcher, read_html_f
 from redline.archive.fetch.warc import captures_from_warc
 from redline.archive.ingest.step import ingest
 from redline.archive.ocfl.archive import Archive, RecordResult
+
+
+def check_source_file(path: str | Path, kind: str) -> None:
+    """Refuse a saved page or WARC (``kind``) that is not there before an archive is
+    created for it: a failed first capture leaves no empty archive behind."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give the path of {kind}")
+    if not path.exists():
+        raise InputError(f"no such file: {path}; check the path")
 
 
 def extract_file(

@@ -12,6 +12,7 @@ from redline.archive.capture import (
     capture_file,
     capture_url,
     capture_warc,
+    check_source_file,
 )
 from redline.archive.core.errors import ExitStatus
 from redline.archive.core.times import parse_when
@@ -82,6 +83,7 @@ def command(
     if warc_file is not None:
         if urls or page_url is not None or at is not None:
             raise click.UsageError("--warc FILE takes no URLs, --url or --at")
+        check_source_file(warc_file, "a .warc or .warc.gz file")
         archive = open_archive(archive_path, create=True)
         outcomes = capture_warc(
             archive, warc_file, max_bytes=max_bytes, accept_refused=accept_blocked
@@ -91,6 +93,7 @@ def command(
             raise click.UsageError("--html FILE needs --url URL and takes no other URLs")
         when = parse_when(at) if at else None
         url = check_http_url(page_url)
+        check_source_file(html_file, "a saved HTML page")
         archive = open_archive(archive_path, create=True)
         outcomes = capture_all(
             [str(html_file)],

@@ -780,3 +780,29 @@ def test_end_to_end_failures_are_one_line(
     assert listing.returncode == 1 and listing.stderr.count("\n") == 1
     assert "is a file" in listing.stderr and "Traceback" not in listing.stderr
     assert tree(archive) == before
+
+
+def test_a_failed_first_capture_leaves_no_archive_behind(
+    redline: Run, archive_dir: Path, tmp_path: Path
+) -> None:
+    for option in ("--html", "--warc"):
+        args = [option, str(tmp_path / "nosuch")]
+        result = redline(
+            "capture", *args, *(["--url", "https://a.example/x"] * (option == "--html"))
+        )
+        assert result.exit_code == 1 and "no such file" in result.stderr
+        assert not archive_dir.exists()
+
+
+def test_verify_on_a_folder_where_nothing_was_stored_says_there_is_no_archive(
+    redline: Run, archive_dir: Path
+) -> None:
+    # Only redline's bookkeeping there (a watch run that met blocked pages alone):
+    # nothing was lost, so this is no damaged archive.
+    (archive_dir / "state" / "index").mkdir(parents=True)
+    (archive_dir / "state" / "index" / "shard-1-of-1.jsonl").write_text(
+        '{"id":"https://a.example/x","checks":1}\n'
+    )
+    result = redline("verify")
+    assert result.exit_code == 1
+    assert "nothing is stored there yet" in result.stderr

@@ -56,10 +56,12 @@ def verify_archive(archive: Archive, jobs: int = 1) -> VerifyReport:
     store = archive.store
     prefix = layout.OCFL_ROOT + "/"
     keys = sorted(store.list(prefix))
-    if not keys and next(iter(store.list(layout.STATE_PREFIX)), None) is None:
+    if not keys and not any(state.head for state in archive.states().states()):
+        # Nothing was ever stored here (a folder left by a failed first capture, or a
+        # watch run that met only blocked pages): no archive, not a damaged one.
         raise ArchiveError(
-            f"no archive at {archive.location}: it is empty; capture a page first, or pass "
-            "--archive with the archive's folder or s3://BUCKET/PREFIX"
+            f"no archive at {archive.location}: nothing is stored there yet; capture a page "
+            "first, or pass --archive with the archive's folder or s3://BUCKET/PREFIX"
         )
     if not keys:
         report.problems.append(f"{archive.location}: no OCFL storage root ({prefix} is empty)")
