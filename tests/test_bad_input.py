@@ -806,3 +806,17 @@ def test_verify_on_a_folder_where_nothing_was_stored_says_there_is_no_archive(
     result = redline("verify")
     assert result.exit_code == 1
     assert "nothing is stored there yet" in result.stderr
+
+
+def test_an_archive_s_own_ocfl_folder_is_named_for_what_it_is(
+    redline: Run, example: dict[str, Any], archive_dir: Path
+) -> None:
+    pages, times = example["pages"], example["times"]
+    url = str(example["url"])
+    assert (
+        redline("capture", "--html", str(pages[0]), "--url", url, "--at", times[0]).exit_code == 0
+    )
+    result = redline("list", "--archive", str(archive_dir / "ocfl"))
+    assert result.exit_code == 1
+    assert "is the OCFL storage root of an archive, not the archive" in result.stderr
+    assert "the folder that holds it" in result.stderr

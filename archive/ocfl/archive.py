@@ -151,10 +151,17 @@ class Archive:
         declaration = {f"{layout.OCFL_ROOT}/{name}" for name in ocfl.storage_root_files()}
         for key in self.store.list():
             if not layout.is_state(key) and key not in declaration:
+                if key == ocfl.ROOT_NAMASTE:
+                    # The archive's own ocfl/ folder, given instead of the archive.
+                    raise ArchiveError(
+                        f"{self.location} is the OCFL storage root of an archive, not the "
+                        "archive; pass --archive with the folder that holds it"
+                    )
                 raise ArchiveError(
                     f"{self.location} is not a redline archive (no OCFL storage root in "
-                    f"{self.location}/{layout.OCFL_ROOT}) and is not empty; "
-                    "pass --archive with a new or empty folder"
+                    f"{self.location}/{layout.OCFL_ROOT}) and is not empty; pass --archive "
+                    "with an archive's folder (the one holding ocfl/), or a new or empty "
+                    "folder to start one"
                 )
 
     def ensure_root(self) -> None:
