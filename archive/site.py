@@ -351,6 +351,7 @@ def _build_article(
             replace(
                 v,
                 text=article_to_text(article),
+                article=article,
                 excerpt=excerpt(before.article, article) if before is not None else None,
             )
         )

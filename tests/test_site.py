@@ -139,6 +139,10 @@ def test_demo_site_has_index_article_pages_and_feeds(
             assert target.is_file(), item.link
     ids = {e.id for e in everything.entries}
     assert ids == {e.id for e in own.entries} and all(i.startswith("urn:uuid:") for i in ids)
+    # Each version reads as the article: its headline and paragraphs, not a text dump.
+    page = (article / "index.html").read_text(encoding="utf-8")
+    assert "<h3>Flood waters recede in Riverton as death toll rises</h3>" in page
+    assert "<p>Shelters and road closures</p>" in page and "=====" not in page
 
 
 def test_base_url_makes_feed_links_absolute(redline: Run, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import hashlib
 import json
 from html import escape
 
+from redline.archive.core.models import Article
 from redline.archive.core.wording import plural
 from redline.archive.render.blocks import STEALTH_TEXT, is_web_url
 from redline.archive.render.site_model import Site, SiteArticle, SiteNote, SiteVersion
@@ -77,6 +78,16 @@ details.version { margin: .4rem 0; border: 1px solid var(--line); border-radius:
 details.version summary { cursor: pointer; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere;
   font: 1.02rem/1.55 Georgia, "Times New Roman", serif; }
+.article { font: 1.02rem/1.55 Georgia, "Times New Roman", serif; overflow-wrap: anywhere;
+  max-width: 42rem; }
+.article h3 { font-size: 1.3rem; margin: .6rem 0 .3rem; }
+.article .standfirst { font-style: italic; }
+.article .muted { font: .85rem/1.4 system-ui, sans-serif; }
+.table-wrap { overflow-x: auto; }
+@media (max-width: 40rem) {
+  th.site, td.site, th.versions, td.versions { display: none; }
+  td.when { white-space: normal; }
+}
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 """
 
@@ -211,8 +222,8 @@ def render_index(site: Site) -> str:
         rows.append(
             f'<tr data-i="{i}">'
             f'<td class="headline"><a href="{_e(article.path)}/index.html">{_e(title)}</a></td>'
-            f"<td>{_e(article.host)}</td>"
-            f'<td class="num">{len(article.versions)}</td>'
+            f'<td class="site">{_e(article.host)}</td>'
+            f'<td class="num versions">{len(article.versions)}</td>'
             f'<td class="when">{_time(article.last_change)}</td>'
             f"<td>{badges(article.severity, article.stealth, article.status)}</td>"
             "</tr>"
@@ -244,14 +255,14 @@ def render_index(site: Site) -> str:
         "</header>",
         filters,
         "<main>",
-        "<table>",
-        '<thead><tr><th scope="col">Headline</th><th scope="col">Site</th>'
-        '<th scope="col" class="num">Versions</th><th scope="col">Last change</th>'
+        '<div class="table-wrap"><table>',
+        '<thead><tr><th scope="col">Headline</th><th scope="col" class="site">Site</th>'
+        '<th scope="col" class="num versions">Versions</th><th scope="col">Last change</th>'
         '<th scope="col">Severity</th></tr></thead>',
         "<tbody>",
         *rows,
         "</tbody>",
-        "</table>",
+        "</table></div>",
         "</main>",
         f'<script type="application/json" id="site-data">{json_for_html(data)}</script>',
         "<footer>Made by redline from its archive. Every version is kept in OCFL.</footer>",
@@ -292,6 +303,32 @@ def _version_item(version: SiteVersion) -> str:
     return "".join(parts)
 
 
+def _article_html(article: Article | None, text: str) -> str:
+    """A version as a reader would see it: headline, standfirst, byline and dates, then
+    the paragraphs; all text escaped."""
+    if article is None:
+        return f'<div class="text">{_e(text)}</div>'
+    parts = ['<div class="article">']
+    if article.title:
+        parts.append(f"<h3>{_e(article.title)}</h3>")
+    if article.subtitle:
+        parts.append(f'<p class="standfirst">{_e(article.subtitle)}</p>')
+    meta = [
+        f"{label} {_e(value)}"
+        for label, value in (
+            ("By", article.byline),
+            ("Published", article.published),
+            ("Modified", article.modified),
+        )
+        if value
+    ]
+    if meta:
+        parts.append(f'<p class="muted">{" · ".join(meta)}</p>')
+    parts += [f"<p>{_e(paragraph)}</p>" for paragraph in article.paragraphs]
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _note_item(note: SiteNote) -> str:
     reason = f": {_e(note.reason)}" if note.reason else ""
     return f'<li class="note"><strong>{_e(note.event)}</strong> · {_time(note.at)}{reason}</li>'
@@ -324,7 +361,7 @@ def render_article(article: SiteArticle, site_title: str) -> str:
         texts.append(
             f'<details class="version"{" open" if version is article.versions[-1] else ""}>'
             f"<summary>Version {version.version} · {_e(version.captured_at)}</summary>"
-            f'<div class="text">{_e(version.text)}</div></details>'
+            f"{_article_html(version.article, version.text)}</details>"
         )
     body = [
         '<nav class="muted"><a href="../../index.html">← All articles</a></nav>',

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from redline.archive.core.models import Article
 from redline.archive.diff.model import SEVERITIES
 from redline.archive.watch.report import Excerpt
 
@@ -28,6 +29,8 @@ class SiteVersion:
     reverts_to: int | None = None
     #: The version as text (headline, byline, dates, paragraphs), when the page shows it.
     text: str | None = None
+    #: The version's article, when the page shows it (rendered as the page's HTML).
+    article: Article | None = None
     #: The first words that changed, for feeds.
     excerpt: Excerpt | None = None
 
