@@ -820,3 +820,19 @@ def test_an_archive_s_own_ocfl_folder_is_named_for_what_it_is(
     assert result.exit_code == 1
     assert "is the OCFL storage root of an archive, not the archive" in result.stderr
     assert "the folder that holds it" in result.stderr
+
+
+def test_an_article_asked_for_by_another_spelling_of_its_url_is_suggested(
+    redline: Run, example: dict[str, Any]
+) -> None:
+    pages, times = example["pages"], example["times"]
+    url = str(example["url"])
+    assert (
+        redline("capture", "--html", str(pages[0]), "--url", url, "--at", times[0]).exit_code == 0
+    )
+    other = url.replace("https://www.", "http://") + "/"
+    result = redline("log", other)
+    assert result.exit_code != 0
+    assert result.stderr.strip().endswith(f"did you mean {url}?")
+    unknown = redline("log", "https://elsewhere.example/story")
+    assert "run redline list to see what is there" in unknown.stderr

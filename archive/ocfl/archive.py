@@ -248,7 +248,25 @@ class Archive:
         return loaded[0]
 
     def _not_found(self, url: str) -> str:
+        near = self._near_miss(url)
+        if near is not None:
+            return f"no article {url} in archive {self.location}; did you mean {near}?"
         return f"no article {url} in archive {self.location}; run redline list to see what is there"
+
+    def _near_miss(self, url: str) -> str | None:
+        """The one archived article whose URL differs from ``url`` only in how it is
+        written (http or https, www. or not, a trailing slash), if there is one."""
+
+        def key(text: str) -> str:
+            rest = text.strip().split("://", 1)[-1].lower().removeprefix("www.")
+            return rest.rstrip("/")
+
+        try:
+            wanted = key(url)
+            found = [s.id for s in self._states() if s.head and key(s.id) == wanted]
+        except ArchiveError:
+            return None
+        return found[0] if len(found) == 1 and found[0] != url else None
 
     def resolve(self, url: str) -> str:
         """The article id for ``url``: the URL as captured, the page's canonical URL, or
