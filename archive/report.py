@@ -85,7 +85,10 @@ def select_runs(
         raise UsageError("--run and --since choose the runs two ways; give one of them")
     ids = archive.run_ids()
     if not ids:
-        raise NotFound(f"no watch runs in {archive.location} yet; run redline watch first")
+        raise NotFound(
+            f"no watch runs in {archive.location} yet; run redline watch first (for the "
+            "changes of captures, run redline changes)"
+        )
     if since is None:
         chosen = _pick(archive, ids, (run or "latest").strip())
         return [(chosen, _load(archive, chosen))]

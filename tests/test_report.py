@@ -388,7 +388,10 @@ def test_no_runs_and_an_unknown_run_are_one_line_errors(
     empty.mkdir()
     none = redline("report", "--archive", str(empty))
     assert none.exit_code == 1
-    assert one_error(none) == (f"Error: no watch runs in {empty} yet; run redline watch first")
+    assert one_error(none) == (
+        f"Error: no watch runs in {empty} yet; run redline watch first (for the changes of "
+        "captures, run redline changes)"
+    )
 
 
 def test_an_article_missing_from_the_archive_has_no_excerpt(
