@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from redline.archive.extract.metatags import MetaTags
 from redline.archive.extract.normalize import clean_text
-from redline.archive.extract.tree import attr, classes, elements, text_of
+from redline.archive.extract.tree import attr, classes, elements, leading_text
 
 _ISO_LIKE = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?"
@@ -96,7 +96,7 @@ def _labelled_updated(tag: HtmlElement) -> bool:
     """Whether a <time> is shown as an update time: its text, or the text of the
     element holding it, starts "Updated", "Last modified"..."""
     parent = tag.getparent()
-    texts = [text_of(tag, " "), text_of(parent, " ") if parent is not None else ""]
+    texts = [leading_text(tag, 80), leading_text(parent, 80) if parent is not None else ""]
     return any(_UPDATED_LABEL.match(text[:80]) for text in texts)
 
 

@@ -44,6 +44,32 @@ def text_of(el: HtmlElement, sep: str = "") -> str:
     return sep.join(out)
 
 
+def _iter_strings(el: HtmlElement) -> Iterator[str]:
+    if el.text:
+        yield el.text
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _UNSEEN:
+            yield from _iter_strings(child)
+        if child.tail:
+            yield child.tail
+
+
+def leading_text(el: HtmlElement, limit: int, sep: str = " ") -> str:
+    """The first ``limit`` characters or so of ``text_of(el, sep)``, read no further: a
+    large element's start costs what its start holds."""
+    if el.tag in _UNSEEN or next(el.iterancestors("template"), None) is not None:
+        return ""
+    out: list[str] = []
+    size = 0
+    for piece in _iter_strings(el):
+        size += len(piece) + (len(sep) if out else 0)
+        out.append(piece)
+        if size >= limit:
+            break
+    return sep.join(out)
+
+
 def attr(el: HtmlElement, name: str) -> str:
     """An attribute's value, "" when absent."""
     value = el.get(name)
