@@ -13,6 +13,7 @@ from redline import __version__
 from redline.archive.core.errors import ExitStatus, RedlineError
 from redline.archive.core.printable import printable
 from redline.archive.core.secrets import redact_text
+from redline.cli.meta import GROUP_ARCHIVE_KEY, GROUP_ENDPOINT_KEY
 
 
 class ReportedError(click.ClickException):
@@ -81,6 +82,16 @@ def _traceback_after_command() -> click.Option:
     )
 
 
+def _note_group_archive(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[GROUP_ARCHIVE_KEY] = value
+
+
+def _note_group_endpoint(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[GROUP_ENDPOINT_KEY] = value
+
+
 def _wants_traceback(ctx: click.Context) -> bool:
     # ctx.meta is shared by the group's context and the command's.
     return bool(ctx.params.get("traceback") or ctx.meta.get(TRACEBACK_KEY))
@@ -100,6 +111,13 @@ class RedlineGroup(click.Group):
             return None
         command = importlib.import_module(entry[0]).command
         assert isinstance(command, click.Command)
+        if ctx.meta.get(GROUP_ARCHIVE_KEY) and not any(
+            param.name == "archive_path" for param in command.params
+        ):
+            raise click.UsageError(
+                f"redline {cmd_name} uses no archive: drop --archive before the command "
+                "(or give the archive as that command's argument)"
+            )
         if not any(param.name == "traceback" for param in command.params):
             command.params.append(_traceback_after_command())
         return command
@@ -139,6 +157,21 @@ class RedlineGroup(click.Group):
 
 @click.group(cls=RedlineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="redline")
+@click.option(
+    "--archive",
+    metavar="PATH",
+    expose_value=False,
+    callback=_note_group_archive,
+    help="Archive folder or s3://BUCKET/PREFIX for the command that follows "
+    "(the same as giving it after the command).",
+)
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    expose_value=False,
+    callback=_note_group_endpoint,
+    help="S3-compatible endpoint for that archive.",
+)
 @click.option("--traceback", is_flag=True, help=TRACEBACK_HELP)
 def cli(traceback: bool) -> None:
     """Keep every version of a web article, show what changed, archive each capture.

@@ -13,15 +13,33 @@ import click
 from redline.archive.core.printable import printable
 from redline.archive.core.secrets import redact_text
 from redline.archive.ocfl.archive import Archive
+from redline.cli.meta import ENDPOINT_KEY, GROUP_ARCHIVE_KEY, GROUP_ENDPOINT_KEY
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_ARCHIVE = "./redline-archive"
-ENDPOINT_KEY = "redline.endpoint_url"
 
 
-def _remember_endpoint(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    ctx.meta[ENDPOINT_KEY] = value or None
+def _given_here(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+
+
+def group_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ``--endpoint-url`` callback: the one given before the command, unless the
+    command was given its own."""
+    if not _given_here(ctx, param.name or "") and ctx.meta.get(GROUP_ENDPOINT_KEY):
+        return str(ctx.meta[GROUP_ENDPOINT_KEY])
+    return value or None
+
+
+def _remember_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta[ENDPOINT_KEY] = group_endpoint(ctx, param, value)
+
+
+def _group_archive(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _given_here(ctx, param.name or "") and ctx.meta.get(GROUP_ARCHIVE_KEY):
+        return str(ctx.meta[GROUP_ARCHIVE_KEY])
+    return value
 
 
 def archive_option(func: F) -> F:
@@ -41,6 +59,7 @@ def archive_option(func: F) -> F:
         default=DEFAULT_ARCHIVE,
         show_default=True,
         metavar="PATH",
+        callback=_group_archive,
         help="Archive folder or s3://BUCKET/PREFIX (or set REDLINE_ARCHIVE).",
     )(func)
 

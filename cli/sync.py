@@ -7,7 +7,7 @@ import click
 from redline.archive.core.errors import ExitStatus
 from redline.archive.core.wording import plural
 from redline.archive.ocfl.sync import SyncAction, sync_locations
-from redline.cli.options import echo_error, echo_json, json_option
+from redline.cli.options import echo_error, echo_json, group_endpoint, json_option
 
 
 @click.command("sync", short_help="Copy an archive to another folder or S3 prefix.")
@@ -18,6 +18,7 @@ from redline.cli.options import echo_error, echo_json, json_option
     "--endpoint-url",
     envvar="REDLINE_ENDPOINT_URL",
     metavar="URL",
+    callback=group_endpoint,
     help="S3-compatible endpoint for s3:// archives (or set REDLINE_ENDPOINT_URL).",
 )
 @json_option
