@@ -66,7 +66,7 @@ class SiteBuild:
     rebuilt: int = 0  # articles whose pages were made again
     rechecked: int = 0  # articles whose page was made again for new checks alone
     written: int = 0  # files written (new or different)
-    unchanged: int = 0  # files made and found as they were
+    unchanged: int = 0  # files found as they were (kept, or made again the same)
     removed: int = 0  # files of articles no longer in the archive
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
@@ -121,6 +121,7 @@ class _Output:
 
     def keep(self, rel: str) -> None:
         self.files[rel] = self.old_files[rel]
+        self.build.unchanged += 1
 
     def write(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
