@@ -117,6 +117,13 @@ _TYPOGRAPHIC = str.maketrans(
 )
 
 
+_TYPOGRAPHIC_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _TYPOGRAPHIC) + "]")
+
+
+def _plain_mark(match: re.Match[str]) -> str:
+    return str(_TYPOGRAPHIC[ord(match.group())])
+
+
 def fold(text: str | None) -> str:
     """``text`` as its words only: compatibility forms folded (NFKC: full-width letters,
     ligatures, non-breaking spaces), case folded, typographic quotes, dashes and
@@ -125,7 +132,11 @@ def fold(text: str | None) -> str:
     "2.1.3" and "2.1.4"."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC)).casefold()
+    if not text.isascii():
+        # One pattern finds the few typographic characters quicker than
+        # ``str.translate`` walks text that is not ASCII.
+        text = _TYPOGRAPHIC_CHARS.sub(_plain_mark, text)
+    folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 

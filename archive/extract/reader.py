@@ -60,6 +60,9 @@ def analyse(
     try:
         text = page_source(html, where=where)
         root = parse_html(text)
+        # Every reader walks the tree: holding each node's Python object for the whole
+        # read spares lxml making a new one each time a walk meets the node again.
+        _alive = list(root.iter())
         page = read_page(text, root)
         shown = fold(visible_text(root))
         article = read_article(root, url, where)
