@@ -108,6 +108,9 @@ NOISE_JOINED = (
     "gptad",
 )
 
+#: ``NOISE_JOINED`` as one pattern: one search instead of a test per fragment.
+_NOISE_JOINED_ANY = re.compile("|".join(re.escape(f) for f in NOISE_JOINED))
+
 CORRECTION_HINT = re.compile(r"correction|clarification|editors?-?note|editor-s-note|erratum")
 
 _SPLIT = re.compile(r"[-_\s:]+|(?<=[a-z])(?=[A-Z])")
@@ -195,7 +198,7 @@ def is_noise_hint(value: str) -> bool:
         if any(w in NOISE_WORDS for w in words):
             return True
         joined = "".join(words)
-        if any(fragment in joined for fragment in NOISE_JOINED):
+        if _NOISE_JOINED_ANY.search(joined):
             return True
     return False
 
