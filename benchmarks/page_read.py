@@ -11,7 +11,8 @@ measures the CPU time of that read on every page of ``readability-pages`` and
 turns as to which goes first; the figure is the ratio of the two totals.
 
 ``--stages`` splits redline's time into what the read does (decoding, budget and parse;
-the gate; the page's words; the article and, within it, metadata, trafilatura's own
+the page's text, read once for the gate and the page's words; the gate; the page's
+words; the article and, within it, metadata, trafilatura's own
 work on the tree, furniture removal before it and tidying after it), in units of bare
 trafilatura's time. ``--profile`` runs redline's reads again under cProfile and prints
 the N functions (30 unless given) with the most cumulative time.
@@ -82,9 +83,9 @@ STAGES: tuple[tuple[str, Any, str], ...] = (
     ("decode, budget and parse", reader, "check_budget"),
     ("decode, budget and parse", reader, "page_source"),
     ("decode, budget and parse", reader, "parse_html"),
+    ("page's text, for the gate and the words", reader, "page_texts"),
     ("quality gate", reader, "read_page"),
     ("quality gate", reader, "page_refusal"),
-    ("page's words", reader, "visible_text"),
     ("page's words", reader, "fold"),
     ("article", reader, "read_article"),
     ("  metadata", article_module, "read_metadata"),
@@ -181,9 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         order = dict.fromkeys(stage for stage, _, _ in STAGES)
         order[FURNITURE] = None
         for stage in order:
-            print(f"  {stage:36} {table.get(stage, 0.0) / theirs:5.2f}")
+            print(f"  {stage:42} {table.get(stage, 0.0) / theirs:5.2f}")
         timed = sum(v for k, v in table.items() if not k.startswith("  "))
-        print(f"  {'the rest':36} {(ours - timed) / theirs:5.2f}")
+        print(f"  {'the rest':42} {(ours - timed) / theirs:5.2f}")
     if args.profile is not None:
         profile = cProfile.Profile()
         profile.enable()

@@ -27,6 +27,7 @@ from lxml.html import HtmlElement
 
 from redline.archive.core.models import Article
 from redline.archive.extract.normalize import count_words
+from redline.archive.extract.pagetext import PageTexts, page_texts
 from redline.archive.extract.parse import parse_html
 
 #: What a refusal says of a page.
@@ -173,11 +174,14 @@ def _bare(line: str) -> str:
     return line.lower().strip(" .!?…:;-–—")
 
 
-def read_page(markup: str, root: HtmlElement | None = None) -> Page:
-    """What the gate reads of a page: ``markup`` is the decoded HTML and ``root`` its
-    parsed tree (parsed here when not given); the tree is left as it was."""
+def read_page(markup: str, root: HtmlElement | None = None, texts: PageTexts | None = None) -> Page:
+    """What the gate reads of a page: ``markup`` is the decoded HTML, ``root`` its
+    parsed tree (parsed here when not given) and ``texts`` what ``page_texts`` read of
+    it (read here when not given); the tree is left as it was."""
     if root is None:
         root = parse_html(markup)
+    if texts is None:
+        texts = page_texts(root)
     titles: list[str] = []
     for title in root.iter("title"):
         whole = _plain("".join(t for t in title.itertext() if isinstance(t, str)))
@@ -192,7 +196,7 @@ def read_page(markup: str, root: HtmlElement | None = None) -> Page:
     headings = (_plain(_shown_text(h)) for h in _shown(body, "h2", "h3"))
     return Page(
         markup.lower(),
-        _plain(_shown_text(body, " ")),
+        _plain(texts.unhidden),
         tuple(t for t in (*titles, *h1s) if t),
         h1s,
         tuple(h for h in headings if h),
