@@ -28,10 +28,9 @@ from redline.archive.core.models import Article
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.furniture import (
     blocks_to_paragraphs,
+    correction_marked,
     drop_before_headline,
     drop_page_furniture,
-    hints,
-    is_correction_hint,
     is_noise_line,
     join_body_chunks,
     known_body,
@@ -130,13 +129,15 @@ def _has_block_child(el: etree._Element) -> bool:
 def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
     """Text of elements marked as corrections, with their position in document order."""
     found: list[tuple[int, list[str]]] = []
+    marked = correction_marked(root)
+    if not marked:
+        return found  # nearly every page
+    position = {el: index for index, el in enumerate(root.iter())}
     # Elements, not their id(): lxml makes a new Python object each time a walk meets
     # a node no one holds, and a freed object's id is soon another node's.
     claimed: set[HtmlElement] = set()
-    for index, el in enumerate(root.iter()):
-        if not isinstance(el.tag, str) or el in claimed:
-            continue
-        if not is_correction_hint(hints(el)):
+    for el in marked:
+        if el in claimed:
             continue
         if el.tag in ("html", "body", "main", "article"):
             continue
@@ -152,7 +153,7 @@ def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
         links = {clean_text(a.text_content()) for a in el.iter("a", "button")}
         texts = [t for t in texts if t and len(t.split()) >= 3 and t not in links]
         if texts:
-            found.append((index, texts))
+            found.append((position[el], texts))
     return found
 
 
