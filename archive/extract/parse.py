@@ -34,10 +34,13 @@ def _html_parser() -> lxml_html.HTMLParser:
 _PARSER = _html_parser()
 
 
-def parse_html(text: str) -> HtmlElement:
+def parse_html(text: str, *, decoded: bool = False) -> HtmlElement:
     """The document tree of a decoded page; an empty document when nothing in it parses
-    (the readers then find no article, no title and no text)."""
-    text = without_control_characters(text)
+    (the readers then find no article, no title and no text). ``decoded``: the text
+    comes from ``decode_html``, which left no control character in it, so only the two
+    non-characters are looked for."""
+    if not decoded or "\ufffe" in text or "\uffff" in text:
+        text = without_control_characters(text)
     for markup in (text, f"<html><body>{text}</body></html>"):
         try:
             return lxml_html.document_fromstring(markup, parser=_PARSER)

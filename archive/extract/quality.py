@@ -117,7 +117,7 @@ def drop_refusal(previous: Article, current: Article) -> Refusal | None:
 class Page:
     """What the checks read of a page: its markup, and its visible text pieces."""
 
-    markup: str  # the HTML as served, lower-cased: vendor markup in scripts and attributes
+    html: str  # the HTML as served
     text: str  # visible text, one-spaced, straight apostrophes
     titles: tuple[str, ...]  # the <title>, its parts and the h1 headings, one-spaced
     h1s: tuple[str, ...]  # the h1 headings alone
@@ -127,6 +127,12 @@ class Page:
     def titled(self, pattern: re.Pattern[str]) -> bool:
         """True when the title, a part of it or an h1 is all ``pattern``."""
         return any(pattern.fullmatch(_bare(line)) for line in self.titles)
+
+    @cached_property
+    def markup(self) -> str:
+        """The HTML lower-cased: vendor markup in scripts and attributes. Only short
+        pages are read this far, so it is lower-cased when first asked for."""
+        return self.html.lower()
 
     @cached_property
     def lowered(self) -> str:
@@ -195,7 +201,7 @@ def read_page(markup: str, root: HtmlElement | None = None, texts: PageTexts | N
     h1s = tuple(h for h in (_plain(_shown_text(el)) for el in _shown(body, "h1")) if h)
     headings = (_plain(_shown_text(h)) for h in _shown(body, "h2", "h3"))
     return Page(
-        markup.lower(),
+        markup,
         _plain(texts.unhidden),
         tuple(t for t in (*titles, *h1s) if t),
         h1s,
@@ -446,13 +452,17 @@ _CONSENT_PARAGRAPH = re.compile(
 
 
 def _consent(page: Page, article: Article) -> str | None:
+    # Each way below wants fewer words than this besides the consent paragraphs.
+    words = _body_words(article, _CONSENT_PARAGRAPH)
+    if words >= NOTICE_WORDS:
+        return None
     reason = None
     if "consent." in page.markup or "guce." in page.markup:  # in each form's address
         reason = next((r for r, pattern in _CONSENT_FORMS if pattern.search(page.markup)), None)
     if reason is None and page.titled(_CONSENT_TITLE):
         reason = "consent wall (cookie consent)"
     if reason is not None:
-        return reason if _body_words(article, _CONSENT_PARAGRAPH) < NOTICE_WORDS else None
+        return reason
     # Consent wording alone: only on a page without a headline of its own whose text is
     # the consent notice (a banner beside an article is removed as page furniture).
     if (
@@ -461,7 +471,7 @@ def _consent(page: Page, article: Article) -> str | None:
         and all(_CONSENT_TITLE.fullmatch(_bare(h)) for h in page.h1s)
         and any(_CONSENT_PARAGRAPH.search(p) for p in article.paragraphs)
         and _body_words(article) < NOTICE_WORDS
-        and _body_words(article, _CONSENT_PARAGRAPH) < TINY_TEXT_WORDS
+        and words < TINY_TEXT_WORDS
     ):
         return "consent wall (cookie consent)"
     return None

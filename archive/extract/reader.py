@@ -59,7 +59,7 @@ def analyse(
     shown = ""
     try:
         text = page_source(html, where=where)
-        root = parse_html(text)
+        root = parse_html(text, decoded=True)
         # Every reader walks the tree: holding each node's Python object for the whole
         # read spares lxml making a new one each time a walk meets the node again.
         _alive = list(root.iter())
