@@ -176,10 +176,20 @@ def hints(el: HtmlElement) -> str:
 def furniture_hints(el: HtmlElement) -> str:
     """The class of an element, and its id unless the id is a slug of a heading
     (``id="sharing-with-a-single-developer"`` names a section, not a share bar)."""
-    ident = el.get("id") or ""
+    return _furniture_hints(el.get("class") or "", el.get("id") or "")
+
+
+def _furniture_hints(classes: str, ident: str) -> str:
     if len([w for w in _SPLIT.split(ident) if w]) > 3:
         ident = ""
-    return f"{el.get('class') or ''} {ident}".strip()
+    return f"{classes} {ident}".strip()
+
+
+@lru_cache(maxsize=8192)
+def _named_furniture(classes: str, ident: str) -> bool:
+    """Whether a class and an id name page furniture (see ``furniture_hints``);
+    remembered, since a page gives many elements the same class and no id."""
+    return is_noise_hint(_furniture_hints(classes, ident))
 
 
 @lru_cache(maxsize=8192)
@@ -289,7 +299,7 @@ def strip_furniture(root: HtmlElement) -> None:
         )
         if hidden or chrome or get("role") in ("complementary", "banner"):
             doomed.append((el, False))
-        elif (get("class") or get("id")) and is_noise_hint(furniture_hints(el)):
+        elif _named_furniture(get("class") or "", get("id") or ""):
             doomed.append((el, True))
     for el, by_class_only in doomed:
         if el.getparent() is None or not _attached(el, root):
