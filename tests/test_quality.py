@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -84,6 +85,44 @@ def test_soft_404_is_gone_once_the_article_was_captured(name: str) -> None:
     assert judge_fixture(name, captured_before=True) == Refusal("gone", reason)
     # A first capture of a missing page: nothing is gone, the URL just gave no article.
     assert judge_fixture(name) == Refusal("blocked", reason)
+
+
+@pytest.mark.parametrize(
+    ("name", "phrases", "spell"),
+    [
+        ("paywall_stub.html", ["Subscribe to continue reading"], str.upper),
+        (
+            "login_wall.html",
+            ["Create a free account to continue reading", "You must be logged in to read"],
+            str.upper,
+        ),
+        ("unusual_traffic.html", ["unusual traffic"], str.upper),
+        ("consent_generic.html", ["Accept all"], str.upper),
+    ],
+)
+def test_wall_is_blocked_however_its_wording_is_cased(
+    name: str, phrases: list[str], spell: Callable[[str], str]
+) -> None:
+    page = (PAGES / name).read_text("utf-8")
+    expected = judge(page)
+    assert expected is not None and expected.event == "blocked"
+    for phrase in phrases:
+        assert phrase in page
+        page = page.replace(phrase, spell(phrase))
+    assert judge(page) == expected
+
+
+def test_paywall_written_with_letters_read_as_ascii_ones_is_blocked() -> None:
+    # A case-blind reading takes the long s for an s and the dotless i for an i.
+    teaser = news_page(
+        ["Harbor County will vote on the flood barrier on Tuesday, officials said."],
+        title="Flood barrier vote set",
+    )
+    plain = _with(teaser, "</div>", "<p>Subscribe to continue reading.</p>")
+    odd = _with(teaser, "</div>", "<p>Sub\u017fcr\u0131be to cont\u0131nue read\u0131ng.</p>")
+    assert judge(teaser) is None
+    assert judge(plain) == Refusal("blocked", "paywall stub (subscribers only)")
+    assert judge(odd) == judge(plain)
 
 
 def test_block_page_without_article_text_is_named() -> None:

@@ -28,10 +28,9 @@ from redline.archive.core.models import Article
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.furniture import (
     blocks_to_paragraphs,
+    correction_marked,
     drop_before_headline,
     drop_page_furniture,
-    hints,
-    is_correction_hint,
     is_noise_line,
     join_body_chunks,
     known_body,
@@ -130,16 +129,19 @@ def _has_block_child(el: etree._Element) -> bool:
 def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
     """Text of elements marked as corrections, with their position in document order."""
     found: list[tuple[int, list[str]]] = []
-    claimed: set[int] = set()
-    for index, el in enumerate(root.iter()):
-        if not isinstance(el.tag, str) or id(el) in claimed:
-            continue
-        if not is_correction_hint(hints(el)):
+    marked = correction_marked(root)
+    if not marked:
+        return found  # nearly every page
+    position = {el: index for index, el in enumerate(root.iter())}
+    # Elements, not their id(): lxml makes a new Python object each time a walk meets
+    # a node no one holds, and a freed object's id is soon another node's.
+    claimed: set[HtmlElement] = set()
+    for el in marked:
+        if el in claimed:
             continue
         if el.tag in ("html", "body", "main", "article"):
             continue
-        for sub in el.iter():
-            claimed.add(id(sub))
+        claimed.update(el.iter())
         leaves = [
             clean_text(b.text_content())
             for b in el.iter("p", "li", "h2", "h3", "h4", "blockquote", "div")
@@ -151,7 +153,7 @@ def _correction_blocks(root: HtmlElement) -> list[tuple[int, list[str]]]:
         links = {clean_text(a.text_content()) for a in el.iter("a", "button")}
         texts = [t for t in texts if t and len(t.split()) >= 3 and t not in links]
         if texts:
-            found.append((index, texts))
+            found.append((position[el], texts))
     return found
 
 
@@ -317,12 +319,12 @@ def _merge_corrections(
         return paragraphs
     present = set(paragraphs)
     first_index = _first_index_of(root, paragraphs[0])
-    element_order = {id(el): i for i, el in enumerate(root.iter())}
+    element_order = {el: i for i, el in enumerate(root.iter())}
     first_position = None
     if first_index is not None:
         for i, el in enumerate(root.iter("p", "li", "h2", "h3", "blockquote")):
             if i == first_index:
-                first_position = element_order.get(id(el))
+                first_position = element_order.get(el)
                 break
     before: list[str] = []
     after: list[str] = []

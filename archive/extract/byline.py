@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from redline.archive.extract.metatags import MetaTags, letters, names
 from redline.archive.extract.normalize import clean_text
-from redline.archive.extract.tree import ancestor, attr, classes, descendants, elements, text_of
+from redline.archive.extract.tree import ancestor, attr, classes, descendants, text_of
 
 _BY_PREFIX = re.compile(
     r"^\s*(?:written\s+|posted\s+|words\s+)?(?:by|por|par|von|door)\b[\s:]*", re.I
@@ -83,15 +84,29 @@ def _marks_author(el: HtmlElement) -> bool:
     )
 
 
+#: Elements with a class, an id, a rel or an itemprop: the only ones that may mark an
+#: author, picked out by lxml.
+_WITH_MARKS = etree.XPath("descendant-or-self::*[@class or @id or @rel or @itemprop]")
+#: A word that each mark ``_marks_author`` looks for holds, lower-case: elements whose
+#: marks hold none of them are not asked.
+_AUTHOR_WORD = re.compile(r"author|byline|by-line|by_line|writer|contributor")
+
+
 def _byline_containers(root: HtmlElement) -> list[HtmlElement]:
     """Elements marked as a byline or an author, outside navigation, footers and asides."""
-    return [
-        el
-        for el in elements(root)
-        if el.tag not in ("meta", "link", "script", "style")
-        and _marks_author(el)
-        and ancestor(el, *_OUTSIDE_ARTICLE) is None
-    ]
+    found = _WITH_MARKS(root)
+    containers = []
+    for el in found if isinstance(found, list) else []:
+        if not isinstance(el, HtmlElement) or el.tag in ("meta", "link", "script", "style"):
+            continue
+        marks = f"{el.get('class')} {el.get('id')} {el.get('rel')} {el.get('itemprop')}"
+        if (
+            _AUTHOR_WORD.search(marks.lower())
+            and _marks_author(el)
+            and ancestor(el, *_OUTSIDE_ARTICLE) is None
+        ):
+            containers.append(el)
+    return containers
 
 
 def _author_links(container: HtmlElement) -> list[str]:

@@ -108,6 +108,9 @@ NOISE_JOINED = (
     "gptad",
 )
 
+#: ``NOISE_JOINED`` as one pattern: one search instead of a test per fragment.
+_NOISE_JOINED_ANY = re.compile("|".join(re.escape(f) for f in NOISE_JOINED))
+
 CORRECTION_HINT = re.compile(r"correction|clarification|editors?-?note|editor-s-note|erratum")
 
 _SPLIT = re.compile(r"[-_\s:]+|(?<=[a-z])(?=[A-Z])")
@@ -173,10 +176,20 @@ def hints(el: HtmlElement) -> str:
 def furniture_hints(el: HtmlElement) -> str:
     """The class of an element, and its id unless the id is a slug of a heading
     (``id="sharing-with-a-single-developer"`` names a section, not a share bar)."""
-    ident = el.get("id") or ""
+    return _furniture_hints(el.get("class") or "", el.get("id") or "")
+
+
+def _furniture_hints(classes: str, ident: str) -> str:
     if len([w for w in _SPLIT.split(ident) if w]) > 3:
         ident = ""
-    return f"{el.get('class') or ''} {ident}".strip()
+    return f"{classes} {ident}".strip()
+
+
+@lru_cache(maxsize=8192)
+def _named_furniture(classes: str, ident: str) -> bool:
+    """Whether a class and an id name page furniture (see ``furniture_hints``);
+    remembered, since a page gives many elements the same class and no id."""
+    return is_noise_hint(_furniture_hints(classes, ident))
 
 
 @lru_cache(maxsize=8192)
@@ -188,16 +201,19 @@ def is_noise_hint(value: str) -> bool:
     lower = value.lower()
     if CORRECTION_HINT.search(lower.replace("_", "-").replace("'", "-")):
         return False
-    for token in value.split():
-        if "(" in token or ":" in token or "[" in token:
-            continue  # atomic CSS such as Mstart(137px)--modalMinWidth or md:hidden
-        words = [w.lower() for w in _SPLIT.split(token) if w]
-        if any(w in NOISE_WORDS for w in words):
-            return True
-        joined = "".join(words)
-        if any(fragment in joined for fragment in NOISE_JOINED):
-            return True
-    return False
+    return any(_is_noise_token(token) for token in value.split())
+
+
+@lru_cache(maxsize=16384)
+def _is_noise_token(token: str) -> bool:
+    """Whether one class name or id names page furniture; remembered apart from the
+    whole attribute, since names recur in attributes that do not."""
+    if "(" in token or ":" in token or "[" in token:
+        return False  # atomic CSS such as Mstart(137px)--modalMinWidth or md:hidden
+    words = [w.lower() for w in _SPLIT.split(token) if w]
+    if any(w in NOISE_WORDS for w in words):
+        return True
+    return bool(_NOISE_JOINED_ANY.search("".join(words)))
 
 
 def is_correction_hint(value: str) -> bool:
@@ -210,11 +226,24 @@ def _text_len(el: HtmlElement) -> int:
     return len(" ".join(el.text_content().split()))
 
 
+#: The elements (the one asked about included) with a class or an id, the only ones
+#: ``hints`` finds anything on, picked out by lxml.
+_WITH_HINTS = etree.XPath("descendant-or-self::*[@class or @id]")
+
+
+def correction_marked(el: HtmlElement) -> list[HtmlElement]:
+    """The elements of ``el`` (``el`` included), in document order, whose class or id
+    marks a correction."""
+    found = _WITH_HINTS(el)
+    return [
+        node
+        for node in (found if isinstance(found, list) else [])
+        if isinstance(node, HtmlElement) and is_correction_hint(hints(node))
+    ]
+
+
 def _holds_correction(el: HtmlElement) -> bool:
-    for node in el.iter():
-        if isinstance(node.tag, str) and is_correction_hint(hints(node)):
-            return True
-    return False
+    return bool(correction_marked(el))
 
 
 def _holds_article_text(el: HtmlElement, enough: int = 3) -> bool:
@@ -252,17 +281,25 @@ def strip_furniture(root: HtmlElement) -> None:
     total = max(_text_len(root), 1)
     doomed: list[tuple[HtmlElement, bool]] = []
     for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in _PROTECTED:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _PROTECTED:
             continue
+        chrome = tag in ("form", "nav") or (tag in ("header", "footer") and _site_chrome(el))
+        attrib = el.attrib
+        if not attrib:  # most elements: nothing to hide them or name them furniture
+            if chrome:
+                doomed.append((el, False))
+            continue
+        get = attrib.get
+        style = get("style")
         hidden = (
-            el.get("hidden") is not None
-            or el.get("aria-hidden") == "true"
-            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+            get("hidden") is not None
+            or get("aria-hidden") == "true"
+            or (bool(style) and bool(_HIDDEN_STYLE.search(style)))
         )
-        chrome = el.tag in ("form", "nav") or (el.tag in ("header", "footer") and _site_chrome(el))
-        if hidden or chrome or el.get("role") in ("complementary", "banner"):
+        if hidden or chrome or get("role") in ("complementary", "banner"):
             doomed.append((el, False))
-        elif is_noise_hint(furniture_hints(el)):
+        elif _named_furniture(get("class") or "", get("id") or ""):
             doomed.append((el, True))
     for el, by_class_only in doomed:
         if el.getparent() is None or not _attached(el, root):

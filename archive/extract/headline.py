@@ -4,6 +4,7 @@ gives search engines and from a logo, a section label, a teaser's dek or a promo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
@@ -158,7 +159,15 @@ _PROMO = re.compile(
 
 
 def _is_dek(el: HtmlElement) -> bool:
-    for token in attr(el, "class").split():
+    classes = el.get("class")
+    return bool(classes) and _is_dek_class(classes)
+
+
+@lru_cache(maxsize=4096)
+def _is_dek_class(classes: str) -> bool:
+    """Whether a class attribute marks a standfirst; remembered, since a page repeats
+    its class names many times."""
+    for token in classes.split():
         words = [w.lower() for w in _CLASS_SPLIT.split(token) if w]
         if any(w in _DEK_WORDS for w in words):
             return True

@@ -40,10 +40,9 @@ _INVISIBLE = dict.fromkeys(
     ]
 )
 
-# Every Unicode space separator (Zs) plus line/paragraph separators and ASCII
-# whitespace becomes one ordinary space.
-_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-
+#: The same characters as one pattern: removing them with it is many times quicker than
+#: ``str.translate`` on text that is not ASCII.
+_INVISIBLE_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE) + "]")
 
 #: Every control character (Unicode category Cc) that is not whitespace.
 _CONTROLS_NOT_SPACE = re.compile(
@@ -67,11 +66,13 @@ def clean_text(s: str) -> str:
     """
     if not s:
         return ""
-    text = s.translate(_INVISIBLE)
+    text = s if s.isascii() else _INVISIBLE_CHARS.sub("", s)
     text = unicodedata.normalize("NFC", text)
     # Control characters other than whitespace never carry meaning in article text.
     text = _CONTROLS_NOT_SPACE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    # Every Unicode space separator (Zs), line and paragraph separators and ASCII
+    # whitespace (what ``str.isspace`` calls space) becomes one ordinary space.
+    return " ".join(text.split())
 
 
 # C0 controls other than tab, newline and carriage return, and the two non-characters.

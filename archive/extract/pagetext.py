@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from typing import NamedTuple
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -43,10 +44,33 @@ _SCREEN_READER_ONLY = frozenset(
 )
 
 
+#: Each of ``_SCREEN_READER_ONLY`` as part of a longer string: class lists that hold
+#: none of them (nearly all) are not split into words.
+_SCREEN_READER_WORDS = re.compile("|".join(re.escape(c) for c in sorted(_SCREEN_READER_ONLY)))
+
+
 def _screen_reader_only(classes: str | None) -> bool:
     if not classes:
         return False
-    return any(c.lower() in _SCREEN_READER_ONLY for c in classes.split())
+    lowered = classes.lower()
+    if not _SCREEN_READER_WORDS.search(lowered):
+        return False
+    return any(c in _SCREEN_READER_ONLY for c in lowered.split())
+
+
+class PageTexts(NamedTuple):
+    """A page's text read in one walk of its body, for the two readers of it."""
+
+    #: What ``visible_text`` gives.
+    visible: str
+    #: Every piece of text not inside a script, a style, a template, the head or an
+    #: element hidden by ``hidden`` or its style, pieces joined with a space (a hidden
+    #: element's tail runs on from the text before it): what the quality gate reads.
+    unhidden: str
+
+
+#: What the quality gate leaves out, a part of what ``visible_text`` leaves out.
+_UNREAD_TAGS = frozenset({"script", "style", "template", "head"})
 
 
 def visible_text(html: str | HtmlElement) -> str:
@@ -63,36 +87,78 @@ def visible_text(html: str | HtmlElement) -> str:
                 return ""
     else:
         root = html
+    return page_texts(root).visible
+
+
+def page_texts(root: HtmlElement) -> PageTexts:
+    """The text of the page's body as a reader sees it and as the quality gate reads
+    it (see ``PageTexts``), from one walk of the tree."""
     body = root.find("body")
     if body is None:
         body = root
-    parts: list[str] = []
+    shown: list[str] = []
+    unhidden: list[str] = []
 
-    def walk(el: HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        hidden = (
-            tag in _INVISIBLE_TAGS
-            or el.get("hidden") is not None
-            or (el.get("aria-hidden") or "").lower() == "true"
-            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
-            or _screen_reader_only(el.get("class"))
-        )
-        if not tag or hidden:
-            return  # comments, processing instructions, what is not shown
-        block = tag in _BLOCK_TAGS
+    def walk(el: HtmlElement, visible: bool) -> None:
+        # ``visible``: ``el`` is shown. The gate reads every element ``walk`` is given.
+        block = visible and el.tag in _BLOCK_TAGS
         if block:
-            parts.append(" ")
+            shown.append(" ")
         if el.text:
-            parts.append(el.text)
+            unhidden.append(el.text)
+            if visible:
+                shown.append(el.text)
         for child in el:
-            walk(child)
+            tag = child.tag
+            if isinstance(tag, str):
+                get = child.get
+                style = get("style")
+                unread = (
+                    tag in _UNREAD_TAGS
+                    or get("hidden") is not None
+                    or (bool(style) and bool(_HIDDEN_STYLE.search(style)))
+                )
+                if unread:
+                    if child.tail:
+                        if unhidden:
+                            unhidden[-1] += child.tail
+                        else:
+                            unhidden.append(child.tail)
+                        if visible:
+                            shown.append(child.tail)
+                    continue
+                walk(child, visible and not _unseen(child, tag))
             if child.tail:
-                parts.append(child.tail)
+                unhidden.append(child.tail)
+                if visible:
+                    shown.append(child.tail)
         if block:
-            parts.append(" ")
+            shown.append(" ")
 
-    walk(body)
-    return clean_text("".join(parts))
+    if isinstance(body.tag, str):
+        walk(body, not _hidden(body))
+    return PageTexts(clean_text("".join(shown)), " ".join(unhidden))
+
+
+def _unseen(el: HtmlElement, tag: str) -> bool:
+    """Hidden from a reader, on top of what the gate leaves out: SVG and frames, what
+    is hidden from assistive technology, and text for screen readers only."""
+    return (
+        tag in _INVISIBLE_TAGS
+        or (el.get("aria-hidden") or "").lower() == "true"
+        or _screen_reader_only(el.get("class"))
+    )
+
+
+def _hidden(el: HtmlElement) -> bool:
+    """What ``visible_text`` leaves out, with all it holds."""
+    return (
+        el.tag in _INVISIBLE_TAGS
+        or el.get("hidden") is not None
+        or (el.get("aria-hidden") or "").lower() == "true"
+        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+        or _screen_reader_only(el.get("class"))
+    )
 
 
 _TYPOGRAPHIC = str.maketrans(
@@ -117,6 +183,13 @@ _TYPOGRAPHIC = str.maketrans(
 )
 
 
+_TYPOGRAPHIC_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _TYPOGRAPHIC) + "]")
+
+
+def _plain_mark(match: re.Match[str]) -> str:
+    return str(_TYPOGRAPHIC[ord(match.group())])
+
+
 def fold(text: str | None) -> str:
     """``text`` as its words only: compatibility forms folded (NFKC: full-width letters,
     ligatures, non-breaking spaces), case folded, typographic quotes, dashes and
@@ -125,7 +198,11 @@ def fold(text: str | None) -> str:
     "2.1.3" and "2.1.4"."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC)).casefold()
+    if not text.isascii():
+        # One pattern finds the few typographic characters quicker than
+        # ``str.translate`` walks text that is not ASCII.
+        text = _TYPOGRAPHIC_CHARS.sub(_plain_mark, text)
+    folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 

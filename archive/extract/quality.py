@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from lxml.html import HtmlElement
 
 from redline.archive.core.models import Article
 from redline.archive.extract.normalize import count_words
+from redline.archive.extract.pagetext import PageTexts, page_texts
 from redline.archive.extract.parse import parse_html
 
 #: What a refusal says of a page.
@@ -115,7 +117,7 @@ def drop_refusal(previous: Article, current: Article) -> Refusal | None:
 class Page:
     """What the checks read of a page: its markup, and its visible text pieces."""
 
-    markup: str  # the HTML as served, lower-cased: vendor markup in scripts and attributes
+    html: str  # the HTML as served
     text: str  # visible text, one-spaced, straight apostrophes
     titles: tuple[str, ...]  # the <title>, its parts and the h1 headings, one-spaced
     h1s: tuple[str, ...]  # the h1 headings alone
@@ -125,6 +127,41 @@ class Page:
     def titled(self, pattern: re.Pattern[str]) -> bool:
         """True when the title, a part of it or an h1 is all ``pattern``."""
         return any(pattern.fullmatch(_bare(line)) for line in self.titles)
+
+    @cached_property
+    def markup(self) -> str:
+        """The HTML lower-cased: vendor markup in scripts and attributes. Only short
+        pages are read this far, so it is lower-cased when first asked for."""
+        return self.html.lower()
+
+    @cached_property
+    def lowered(self) -> str:
+        """``text`` lower-cased, with the letters that a case-blind pattern takes for
+        an ASCII one made that letter (ſ for s, ı and İ for i, the Kelvin sign for k):
+        a lower-case ASCII literal that a case-blind match in ``text`` holds is in here."""
+        text = self.text
+        if not text.isascii():
+            for odd, plain in _ASCII_LOOKALIKES:
+                text = text.replace(odd, plain)
+        return text.lower()
+
+
+_ASCII_LOOKALIKES = (("İ", "i"), ("ı", "i"), ("ſ", "s"), ("\u212a", "k"))
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """A case-blind pattern of a page's visible text, and literals (lower-case ASCII)
+    of which every match holds one: a page whose text holds none of them, as nearly
+    every article does, is not searched with the pattern at all."""
+
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...]
+
+    def on(self, page: Page) -> bool:
+        """Whether ``pattern`` finds anything in the page's text."""
+        lowered = page.lowered
+        return any(hint in lowered for hint in self.hints) and bool(self.pattern.search(page.text))
 
 
 # What sites put between a page's name and their own ("Page not found | The Ledger").
@@ -143,11 +180,14 @@ def _bare(line: str) -> str:
     return line.lower().strip(" .!?…:;-–—")
 
 
-def read_page(markup: str, root: HtmlElement | None = None) -> Page:
-    """What the gate reads of a page: ``markup`` is the decoded HTML and ``root`` its
-    parsed tree (parsed here when not given); the tree is left as it was."""
+def read_page(markup: str, root: HtmlElement | None = None, texts: PageTexts | None = None) -> Page:
+    """What the gate reads of a page: ``markup`` is the decoded HTML, ``root`` its
+    parsed tree (parsed here when not given) and ``texts`` what ``page_texts`` read of
+    it (read here when not given); the tree is left as it was."""
     if root is None:
         root = parse_html(markup)
+    if texts is None:
+        texts = page_texts(root)
     titles: list[str] = []
     for title in root.iter("title"):
         whole = _plain("".join(t for t in title.itertext() if isinstance(t, str)))
@@ -161,8 +201,8 @@ def read_page(markup: str, root: HtmlElement | None = None) -> Page:
     h1s = tuple(h for h in (_plain(_shown_text(el)) for el in _shown(body, "h1")) if h)
     headings = (_plain(_shown_text(h)) for h in _shown(body, "h2", "h3"))
     return Page(
-        markup.lower(),
-        _plain(_shown_text(body, " ")),
+        markup,
+        _plain(texts.unhidden),
         tuple(t for t in (*titles, *h1s) if t),
         h1s,
         tuple(h for h in headings if h),
@@ -260,18 +300,30 @@ _CHALLENGE_MARKUP_HINTS = (
     "_incapsula_resource",
 )
 # Notices only a block page shows, in its visible text.
-_CHALLENGE_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+_CHALLENGE_NOTICES: tuple[tuple[str, _Wording], ...] = (
     (
         "bot block page (Akamai access denied)",
-        re.compile(
-            r"\breference #\s?\d{1,3}\.[0-9a-f]{6,}\.\d{6,}\.[0-9a-f]{6,}|errors\.edgesuite\.net",
-            re.I,
+        _Wording(
+            re.compile(
+                r"\breference #\s?\d{1,3}\.[0-9a-f]{6,}\.\d{6,}\.[0-9a-f]{6,}"
+                r"|errors\.edgesuite\.net",
+                re.I,
+            ),
+            ("reference #", "errors.edgesuite.net"),
         ),
     ),
-    ("bot block page (Imperva Incapsula)", re.compile(r"\bincapsula incident id\b", re.I)),
+    (
+        "bot block page (Imperva Incapsula)",
+        _Wording(re.compile(r"\bincapsula incident id\b", re.I), ("incapsula incident id",)),
+    ),
     (
         "captcha page (Google unusual traffic)",
-        re.compile(r"\bour systems have detected unusual traffic from your computer network", re.I),
+        _Wording(
+            re.compile(
+                r"\bour systems have detected unusual traffic from your computer network", re.I
+            ),
+            ("unusual traffic",),
+        ),
     ),
 )
 # Titles and headings of challenge pages.
@@ -293,6 +345,26 @@ _CHALLENGE_WORDING = re.compile(
     r"|\byou don't have permission to access\b.{0,200}\bon this server\b"
     r"|\bsorry, you have been blocked\b",
     re.I,
+)
+_CHALLENGE_SAID = _Wording(
+    _CHALLENGE_WORDING,
+    (
+        "are you a ",
+        "verify",
+        "confirm ",
+        "not a robot",
+        "unusual traffic",
+        "checking ",
+        "review the security",
+        "press & hold",
+        "press and hold",
+        "enable javascript and",
+        "enable js and",
+        "complete the security check",
+        "prove you",
+        "permission to access",
+        "sorry, you have been blocked",
+    ),
 )
 # Captcha widgets, which also guard comment and sign-up forms on ordinary pages.
 _CAPTCHA_WIDGETS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -320,11 +392,11 @@ def _challenge(page: Page, article: Article) -> str | None:
             match = pattern.search(page.markup)
             if match and match.group(0) not in page.text.lower():
                 return reason
-    for reason, pattern in _CHALLENGE_NOTICES:
-        if pattern.search(page.text) and _body_words(article, pattern) < NOTICE_WORDS:
+    for reason, notice in _CHALLENGE_NOTICES:
+        if notice.on(page) and _body_words(article, notice.pattern) < NOTICE_WORDS:
             return reason
     titled = page.titled(_CHALLENGE_TITLE)
-    if not titled and not _CHALLENGE_WORDING.search(page.text):
+    if not titled and not _CHALLENGE_SAID.on(page):
         return None
     widget = next((v for v, p in _CAPTCHA_WIDGETS if p.search(page.markup)), None)
     if titled:
@@ -366,6 +438,10 @@ _CONSENT_WORDING = re.compile(
     r"(?:settings|preferences|options)\b|\bwe and our (?:\d+ )?partners\b",
     re.I,
 )
+_CONSENT_SAID = _Wording(
+    _CONSENT_WORDING,
+    ("your privacy", "before you continue", "accept all", "reject all", "manage ", "we and our"),
+)
 # Paragraphs that are about cookies and consent, not news.
 _CONSENT_PARAGRAPH = re.compile(
     r"\bcookies?\b|\bconsent\b|\bour partners\b|\bpersonal data\b|\bprivacy (?:policy|settings"
@@ -376,20 +452,26 @@ _CONSENT_PARAGRAPH = re.compile(
 
 
 def _consent(page: Page, article: Article) -> str | None:
-    reason = next((r for r, pattern in _CONSENT_FORMS if pattern.search(page.markup)), None)
+    # Each way below wants fewer words than this besides the consent paragraphs.
+    words = _body_words(article, _CONSENT_PARAGRAPH)
+    if words >= NOTICE_WORDS:
+        return None
+    reason = None
+    if "consent." in page.markup or "guce." in page.markup:  # in each form's address
+        reason = next((r for r, pattern in _CONSENT_FORMS if pattern.search(page.markup)), None)
     if reason is None and page.titled(_CONSENT_TITLE):
         reason = "consent wall (cookie consent)"
     if reason is not None:
-        return reason if _body_words(article, _CONSENT_PARAGRAPH) < NOTICE_WORDS else None
+        return reason
     # Consent wording alone: only on a page without a headline of its own whose text is
     # the consent notice (a banner beside an article is removed as page furniture).
     if (
-        _CONSENT_WORDING.search(page.text)
+        _CONSENT_SAID.on(page)
         and not article.published
         and all(_CONSENT_TITLE.fullmatch(_bare(h)) for h in page.h1s)
         and any(_CONSENT_PARAGRAPH.search(p) for p in article.paragraphs)
         and _body_words(article) < NOTICE_WORDS
-        and _body_words(article, _CONSENT_PARAGRAPH) < TINY_TEXT_WORDS
+        and words < TINY_TEXT_WORDS
     ):
         return "consent wall (cookie consent)"
     return None
@@ -470,7 +552,25 @@ _PAYWALL = re.compile(
     r"|\bexclusivo para (?:suscriptores|socios)\b",
     re.I,
 )
-_PAYWALL_WEAK = re.compile(r"\balready (?:a )?(?:subscriber|member)\b", re.I)
+_PAYWALL_SAID = _Wording(
+    _PAYWALL,
+    (
+        "reading",
+        "subscribers",
+        "members",
+        "subscribe",
+        "become a ",
+        "the rest of",
+        "you've",
+        "you have",
+        "abonn",
+        "il vous reste",
+        "exclusivo para",
+    ),
+)
+_PAYWALL_WEAK = _Wording(
+    re.compile(r"\balready (?:a )?(?:subscriber|member)\b", re.I), ("already ",)
+)
 _NOT_FREE = re.compile(r"[\"']isaccessibleforfree[\"']\s*:\s*[\"']?false")
 _READ_ARTICLE = (
     r"\bto (?:read|view|see|access|unlock) (?:the |this )?(?:full |whole |entire |rest of "
@@ -488,12 +588,16 @@ _LOGIN_WALL = re.compile(
     r"(?:registered|logged[- ]in|signed[- ]in) (?:users|readers|members)\b",
     re.I,
 )
+_LOGIN_SAID = _Wording(
+    _LOGIN_WALL,
+    ("reading", "to read", "to view", "to see", "to access", "to unlock", "available"),
+)
 _LOGIN_TITLE = re.compile(r"(?:log ?in|sign ?in|login|sign on)(?: to [\w .'-]+)?")
 
 
 def _login_wall(page: Page, article: Article) -> str | None:
     reason = None
-    if _LOGIN_WALL.search(page.text) and not _PAYWALL.search(page.text):
+    if _LOGIN_SAID.on(page) and not _PAYWALL_SAID.on(page):
         reason = "login wall"
     elif page.has_password and page.titled(_LOGIN_TITLE):
         reason = "login wall (sign-in page)"
@@ -503,9 +607,9 @@ def _login_wall(page: Page, article: Article) -> str | None:
 
 
 def _paywall(page: Page, article: Article) -> str | None:
-    if _PAYWALL.search(page.text):
+    if _PAYWALL_SAID.on(page):
         limit = STUB_WORDS
-    elif _PAYWALL_WEAK.search(page.text) and _NOT_FREE.search(page.markup):
+    elif _PAYWALL_WEAK.on(page) and _NOT_FREE.search(page.markup):
         limit = LITTLE_TEXT_WORDS
     else:
         return None

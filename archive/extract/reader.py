@@ -21,7 +21,7 @@ from redline.archive.core.models import Article
 from redline.archive.extract.article import page_source, read_article
 from redline.archive.extract.budget import check_budget
 from redline.archive.extract.decode import decode_html
-from redline.archive.extract.pagetext import fold, visible_text
+from redline.archive.extract.pagetext import fold, page_texts
 from redline.archive.extract.parse import parse_html
 from redline.archive.extract.quality import Page, Refusal, page_refusal, read_page
 
@@ -59,9 +59,13 @@ def analyse(
     shown = ""
     try:
         text = page_source(html, where=where)
-        root = parse_html(text)
-        page = read_page(text, root)
-        shown = fold(visible_text(root))
+        root = parse_html(text, decoded=True)
+        # Every reader walks the tree: holding each node's Python object for the whole
+        # read spares lxml making a new one each time a walk meets the node again.
+        _alive = list(root.iter())
+        texts = page_texts(root)
+        page = read_page(text, root, texts)
+        shown = fold(texts.visible)
         article = read_article(root, url, where)
     except ExtractionError:
         # Some block pages hold no text at all: name them if the gate knows them.
