@@ -399,7 +399,7 @@ class Archive:
         index (``watch_states``), changes are saved as they are made."""
         if self._index is None:
             self._index = StateIndex(self.store)
-        return self._index.load()
+        return self._index
 
     def watch_states(self, name: str, owns: Owns) -> StateIndex:
         """Keep the article states in index ``name`` (a watch shard's, owning the
@@ -568,7 +568,11 @@ class Archive:
                     # Until the state names the new head it must not vouch for the old
                     # one: a run killed after publishing the version would otherwise
                     # leave a state that calls a capture of the old article unchanged.
-                    index.put(replace(stored, fingerprint="", body_sha256=None), durable=True)
+                    index.put(
+                        replace(stored, fingerprint="", body_sha256=None),
+                        durable=True,
+                        before_commit=True,
+                    )
                 try:
                     self.store.commit_object(
                         self.object_root(object_id),
