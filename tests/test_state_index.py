@@ -68,8 +68,12 @@ def test_an_unchanged_run_writes_its_index_once_and_leaves_no_journal(
         room.touch(slug)  # new furniture: the page differs, the article does not
     assert set(events(redline("watch", str(wl), "--all", *FAST)).values()) == {"unchanged"}
     assert set(events(redline("watch", str(wl), "--all", *FAST)).values()) == {"unchanged"}
-    # Each article's checks are counted in the one index; no journal, no state file.
-    assert state_files(archive_dir) == ["state/index/shard-1-of-1.jsonl"]
+    # Each article's checks are counted in the one index; no journal, no state file
+    # (beside the index, the note of when the first article is next due).
+    assert state_files(archive_dir) == [
+        layout.due_key("shard-1-of-1"),
+        layout.state_index_key("shard-1-of-1"),
+    ]
     assert index.read_bytes() != before
     listed = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
     assert {row["url"]: row["checks"] for row in listed} == {url: 3 for url in urls}
@@ -156,7 +160,7 @@ def test_an_archive_with_a_state_file_per_article_is_folded_into_the_index(
     assert not (archive_dir / layout.ARTICLE_STATES).exists() or not list(
         (archive_dir / layout.ARTICLE_STATES).iterdir()
     )
-    assert [p for p in state_files(archive_dir) if p.startswith("state/index/")] == [
+    assert [p for p in state_files(archive_dir) if layout.parse_index_key(p)] == [
         "state/index/shard-1-of-1.jsonl"
     ]
     after = {
