@@ -53,7 +53,7 @@ READERS = 8
 MERGE_ATTEMPTS = 8
 #: Journal segments of an index that a command changing a few articles (a capture)
 #: leaves for the next merge; at this many it folds them into the index itself.
-FOLD_AFTER = 32
+FOLD_AFTER = 16
 
 Owns = Callable[[str], bool]
 #: A decoded index: the states by article id, and each state's line as stored.
