@@ -301,8 +301,9 @@ def run_watch(
     lease = archive.lease(f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
         if not not_due_events and note is not None and _nothing_due(archive, name, note):
-            summary.counts["skipped"] += note.targets
-            summary.skipped[NOT_DUE] += note.targets
+            if note.targets:
+                summary.counts["skipped"] += note.targets
+                summary.skipped[NOT_DUE] += note.targets
             summary.next_due = note.next_due
             summary.finished = iso(utc_now())
             summary.seconds = time.monotonic() - clock

@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
 from redline.archive.core import layout
+from redline.archive.core.times import iso, parse_when
 from redline.archive.ocfl import stateindex
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.state import ArticleState
-from redline.archive.ocfl.stateindex import StateIndex, decode
+from redline.archive.ocfl.stateindex import FOLD_AFTER, StateIndex, decode
 from redline.archive.store import LocalStore
 from redline.archive.watch.events import Event
 from redline.archive.watch.watchlist import parse_watchlist
@@ -265,3 +268,65 @@ def test_an_index_from_a_newer_redline_is_refused_with_a_message(
 def test_only_shard_names_are_indexes(name: str) -> None:
     assert layout.parse_index_key(layout.state_index_key(name)) is None
     assert layout.parse_index_key(layout.state_index_key("shard-2-of-3")) == ("shard-2-of-3", None)
+
+
+def journal(archive: Path) -> list[Path]:
+    return sorted((archive / layout.STATE_INDEXES / layout.WHOLE_INDEX).glob("*.jsonl"))
+
+
+def test_a_capture_notes_what_changed_without_rewriting_the_index(
+    redline: Run,
+    room: Newsroom,
+    watchlist: Callable[..., Path],
+    archive_dir: Path,
+    example: dict[str, Any],
+) -> None:
+    urls = [room.publish(f"story-{n}") for n in range(3)]
+    wl = watchlist(*urls)
+    redline("watch", str(wl), *FAST)
+    index = archive_dir / layout.state_index_key(layout.WHOLE_INDEX)
+    before = index.read_bytes()
+
+    page, url = example["pages"][0], str(example["url"])
+    captured = redline("capture", "--html", str(page), "--url", url, "--at", example["times"][0])
+    assert captured.exit_code == 0, captured.output
+    room.edit("story-1")
+    assert redline("capture", urls[1]).exit_code == 0
+    # The index is as the watch run left it; the captures' states are in its journal...
+    assert index.read_bytes() == before and journal(archive_dir)
+    # ...and every reader sees them.
+    listed = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
+    assert {r["url"]: r["versions"] for r in listed} == {
+        url: 1,
+        urls[0]: 1,
+        urls[1]: 2,
+        urls[2]: 1,
+    }
+    assert "v2" in redline("log", urls[1]).stdout
+    # A watch run checks the captured version and folds the journal into the index.
+    result = redline("watch", str(wl), "--all", *FAST)
+    assert events(result) == {urls[0]: "unchanged", urls[1]: "unchanged", urls[2]: "unchanged"}
+    versions = {
+        json.loads(line)["url"]: json.loads(line)["version"] for line in result.stdout.splitlines()
+    }
+    assert versions == {urls[0]: 1, urls[1]: 2, urls[2]: 1}
+    assert journal(archive_dir) == []
+    assert url in index.read_text()
+
+
+def test_captures_fold_their_journal_into_the_index_now_and_then(
+    redline: Run, archive_dir: Path, example: dict[str, Any]
+) -> None:
+    page, url, first = example["pages"][0], str(example["url"]), parse_when(example["times"][0])
+    seen = []
+    for n in range(FOLD_AFTER + 3):
+        at = iso(first + timedelta(hours=n))
+        result = redline("capture", "--html", str(page), "--url", url, "--at", at)
+        assert result.exit_code == 0, result.output
+        seen.append(len(journal(archive_dir)))
+    # One segment a capture, folded into the index by the one that wrote the last.
+    assert max(seen) == FOLD_AFTER - 1 and seen[-1] < FOLD_AFTER - 1
+    assert (archive_dir / layout.state_index_key(layout.WHOLE_INDEX)).exists()
+    [row] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
+    assert row["checks"] == FOLD_AFTER + 3
+    assert row["last_checked"] == iso(first + timedelta(hours=FOLD_AFTER + 2))

@@ -358,7 +358,7 @@ class StateIndex:
                     else:
                         self._view[state.id] = previous
             raise
-        if not self.batched and self._own_segment_count >= FOLD_AFTER:
+        if not self.batched and (self._own_segment_count >= FOLD_AFTER or self._legacy):
             try:
                 self.merge()
             except ArchiveError:
