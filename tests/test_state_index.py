@@ -330,3 +330,20 @@ def test_captures_fold_their_journal_into_the_index_now_and_then(
     [row] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
     assert row["checks"] == FOLD_AFTER + 3
     assert row["last_checked"] == iso(first + timedelta(hours=FOLD_AFTER + 2))
+
+
+def test_a_capture_into_an_archive_with_a_state_file_per_article_folds_them(
+    redline: Run, archive_dir: Path, example: dict[str, Any]
+) -> None:
+    page, url, times = example["pages"], str(example["url"]), example["times"]
+    redline("capture", "--html", str(page[0]), "--url", url, "--at", times[0])
+    before = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
+    old = to_old_layout(archive_dir)
+    assert len(old) == 1
+
+    result = redline("capture", "--html", str(page[2]), "--url", url, "--at", times[2])
+    assert result.exit_code == 0, result.output
+    assert not list((archive_dir / layout.ARTICLE_STATES).rglob("*.json"))
+    assert (archive_dir / layout.state_index_key(layout.WHOLE_INDEX)).exists()
+    [row] = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
+    assert (row["versions"], row["checks"]) == (2, before[0]["checks"] + 1)
