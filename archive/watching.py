@@ -177,6 +177,12 @@ def host_of(url: str) -> str:
         return url
 
 
+def _joined(states: dict[str, ArticleState]) -> dict[str, str]:
+    """The links that joined the article of their canonical URL (``?ref=rss``), and
+    that article's id."""
+    return {alias: state.id for state in states.values() for alias in state.aliases}
+
+
 def select_targets(
     watchlist: Watchlist,
     found: list[tuple[str, str]],
@@ -187,7 +193,7 @@ def select_targets(
     those they named in earlier runs (an article stays watched once it appeared)."""
     targets: dict[str, Target] = {}
     # A link that joined the article of its canonical URL (?ref=rss) is that article.
-    joined = {alias: state.id for state in states.values() for alias in state.aliases}
+    joined = _joined(states)
 
     def add(url: str, source: str) -> None:
         object_id = normalize_url(url)
@@ -435,11 +441,18 @@ def _note_due(
     if inputs is None:
         return  # another process wrote meanwhile: the next run works it out again
     if due:  # some were checked: the next run picks and schedules from the new states
+        before = states
         states = {state.id: state for state in index.states()}
-        targets = select_targets(watchlist, [], states, options.shard)
+        joined = _joined(states)
+        if joined == _joined(before) and not any(i in joined for i in states.keys() - before):
+            # No link joined another article: the next run picks the same articles.
+            picked = [states.get(target.object_id) for target in targets]
+        else:
+            targets = select_targets(watchlist, [], states, options.shard)
+            picked = [target.state for target in targets]
         later = []
-        for target in targets:
-            when = next_check(target.state) if target.state is not None else None
+        for state in picked:
+            when = next_check(state) if state is not None else None
             if when is None:
                 return
             later.append(when)
