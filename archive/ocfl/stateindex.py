@@ -522,7 +522,7 @@ class StateIndex:
 def _find(data: bytes, object_id: str, where: str) -> list[ArticleState]:
     """The states of ``object_id`` in an index or segment's bytes, found by their id
     (``"id":"..."``, which no string value can hold unescaped) and decoded alone."""
-    header, _, _ = data.partition(b"\n")
+    header = data[: data.find(b"\n")] if b"\n" in data[:4096] else data[:4096]
     if header and not header.startswith(b'{"redline"'):
         return []
     if header != HEADER.rstrip(b"\n"):
