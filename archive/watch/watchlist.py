@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +43,7 @@ def contact_problem(text: str) -> str | None:
 
 
 DIRECTIVES = ("feed", "sitemap", "contact", "notify", "wayback")
+_NOTIFY = re.compile("notify", re.IGNORECASE)
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
 
 
@@ -96,7 +99,7 @@ class WatchlistFile:
     @cached_property
     def notify(self) -> list[str]:
         """The ``notify:`` URLs, found without parsing the other lines."""
-        if "notify" not in self.text.lower():
+        if not _NOTIFY.search(self.text):
             return []
         lines = [line for line in self.text.splitlines() if line.lstrip()[:6].lower() == "notify"]
         return parse_watchlist("\n".join(lines), self.path).notify
@@ -133,9 +136,10 @@ def open_watchlist(path: str | Path) -> WatchlistFile:
             f"{name} is not UTF-8 text (byte {exc.start}); save the watchlist as UTF-8"
         ) from None
     found = WatchlistFile(name, text, text_digest(text))
-    for line in text.splitlines():
-        if not parse_watchlist(line, name).empty:
-            return found
+    for chunk in io.StringIO(text):  # line by line, not a list of every line
+        for line in chunk.splitlines():
+            if not parse_watchlist(line, name).empty:
+                return found
     watchlist = found.parse()
     if watchlist.empty:
         if watchlist.problems:
