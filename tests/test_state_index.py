@@ -347,3 +347,23 @@ def test_a_capture_into_an_archive_with_a_state_file_per_article_folds_them(
     assert (archive_dir / layout.state_index_key(layout.WHOLE_INDEX)).exists()
     [row] = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
     assert (row["versions"], row["checks"]) == (2, before[0]["checks"] + 1)
+
+
+def test_articles_looked_up_one_by_one_are_those_every_state_holds(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "archive", create=True)
+    ids = [f'https://news.example/{n}?q=\u00e9"' for n in range(stateindex.LOOKUPS * 2)]
+    written = StateIndex(store, batched=True).load()
+    for n, object_id in enumerate(ids):
+        written.put(ArticleState(id=object_id, head=1, fingerprint=str(n)), durable=False)
+    written.merge()
+    # A capture's change, in the journal.
+    captured = StateIndex(store)
+    state = captured.get(ids[3])
+    assert state is not None and state.fingerprint == "3"
+    state.checks = 7
+    captured.put(state)
+    every = {s.id: s for s in StateIndex(store).states()}
+    assert every[ids[3]].checks == 7
+    one_by_one = StateIndex(store)
+    assert [one_by_one.get(i) for i in ids] == [every[i] for i in ids]
+    assert one_by_one.get("https://news.example/none") is None

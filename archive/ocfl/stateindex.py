@@ -54,6 +54,9 @@ MERGE_ATTEMPTS = 8
 #: Journal segments of an index that a command changing a few articles (a capture)
 #: leaves for the next merge; at this many it folds them into the index itself.
 FOLD_AFTER = 16
+#: Articles looked up one by one in the indexes' bytes before every state is decoded
+#: instead (a command reading many articles' states, as a report does).
+LOOKUPS = 64
 
 Owns = Callable[[str], bool]
 #: A decoded index: the states by article id, and each state's line as stored.
@@ -247,7 +250,7 @@ class StateIndex:
     def _point_reads(self) -> bool:
         """Whether single articles are looked up in the bytes read, not in a view of
         every state: for a command that changes a few (a capture), not a watch run."""
-        return not self.batched and self.owns is None
+        return not self.batched and self.owns is None and len(self._peeked) < LOOKUPS
 
     def _peek(self, object_id: str) -> ArticleState | None:
         """The article's state, found in the indexes' and segments' bytes (each read once)
