@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,10 +136,9 @@ def open_watchlist(path: str | Path) -> WatchlistFile:
             f"{name} is not UTF-8 text (byte {exc.start}); save the watchlist as UTF-8"
         ) from None
     found = WatchlistFile(name, text, text_digest(text))
-    for chunk in io.StringIO(text):  # line by line, not a list of every line
-        for line in chunk.splitlines():
-            if not parse_watchlist(line, name).empty:
-                return found
+    for line in _lines(text):
+        if not parse_watchlist(line, name).empty:
+            return found
     watchlist = found.parse()
     if watchlist.empty:
         if watchlist.problems:
@@ -153,6 +152,17 @@ def open_watchlist(path: str | Path) -> WatchlistFile:
             f"{name} lists nothing to watch; put one URL a line, or 'feed: URL' / 'sitemap: URL'"
         )
     return found
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` as ``splitlines`` gives them, one by one: no list of every
+    line, no copy of the text."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield from text[start:end].splitlines() or [""]
+        start = end + 1
 
 
 def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
