@@ -279,7 +279,7 @@ def run_watch(
     """Run a watch of ``source``'s articles. ``on_problems`` is told the watchlist's
     unusable lines before anything else happens. Without ``not_due_events`` the
     articles not due are counted, not passed to ``emit`` one by one: a run with nothing
-    due then reads no index when the note beside it (``watch.due``) says so."""
+    due then reads no index when the note beside it (``ocfl.duenote``) says so."""
     started = utc_now()
     clock = time.monotonic()
     run_id = options.run_id or (
@@ -433,7 +433,7 @@ def _note_due(
     due: list[Target],
     later: list[datetime],
 ) -> None:
-    """Note beside the shard's index when its first article is next due (``watch.due``),
+    """Note beside the shard's index when its first article is next due (``ocfl.duenote``),
     when the store holds exactly the states this run read and wrote."""
     if watchlist.feeds or watchlist.sitemaps:
         return  # each run fetches them, and they may name a new article any time

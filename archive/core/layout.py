@@ -88,7 +88,7 @@ def journal_key(name: str, segment: str) -> str:
 
 
 def due_key(name: str) -> str:
-    """When a watch run with index ``name`` next has anything due (``watch/due``)."""
+    """When a watch run with index ``name`` next has anything due (``ocfl/duenote``)."""
     return f"{STATE_INDEXES}{name}.due.json"
 
 
