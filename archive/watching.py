@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -33,19 +34,21 @@ from redline.archive.core.errors import (
     UsageError,
     one_line,
 )
-from redline.archive.core.times import iso, utc_now
+from redline.archive.core.times import iso, read_iso, utc_now
 from redline.archive.core.urls import normalize_url
 from redline.archive.fetch.client import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, UrlGuard
 from redline.archive.fetch.netguard import connected_address_problem, private_address_problem
 from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.duenote import DueNote
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.ocfl.state import ArticleState
+from redline.archive.ocfl.stateindex import StateIndex
 from redline.archive.watch.events import NOT_DUE, PRIVATE, ROBOTS, Event, RunSummary
 from redline.archive.watch.hostqueue import HostQueue
 from redline.archive.watch.robots import RobotsPolicy, policy_from_response, robots_url
 from redline.archive.watch.schedule import SLACK, next_check
 from redline.archive.watch.target import Target
-from redline.archive.watch.watchlist import Watchlist, contact_problem
+from redline.archive.watch.watchlist import Watchlist, WatchlistFile, contact_problem
 
 if TYPE_CHECKING:
     from redline.archive.watch.check import Retry
@@ -174,6 +177,12 @@ def host_of(url: str) -> str:
         return url
 
 
+def _joined(states: dict[str, ArticleState]) -> dict[str, str]:
+    """The links that joined the article of their canonical URL (``?ref=rss``), and
+    that article's id."""
+    return {alias: state.id for state in states.values() for alias in state.aliases}
+
+
 def select_targets(
     watchlist: Watchlist,
     found: list[tuple[str, str]],
@@ -184,7 +193,7 @@ def select_targets(
     those they named in earlier runs (an article stays watched once it appeared)."""
     targets: dict[str, Target] = {}
     # A link that joined the article of its canonical URL (?ref=rss) is that article.
-    joined = {alias: state.id for state in states.values() for alias in state.aliases}
+    joined = _joined(states)
 
     def add(url: str, source: str) -> None:
         object_id = normalize_url(url)
@@ -259,33 +268,55 @@ def _backfill(
 
 def run_watch(
     archive: Archive,
-    watchlist: Watchlist,
+    source: Watchlist | WatchlistFile,
     options: WatchOptions,
     emit: Callable[[Event], None],
     *,
     progress: Callable[[int, int], None] | None = None,
+    on_problems: Callable[[list[str]], None] | None = None,
+    not_due_events: bool = True,
 ) -> RunSummary:
+    """Run a watch of ``source``'s articles. ``on_problems`` is told the watchlist's
+    unusable lines before anything else happens. Without ``not_due_events`` the
+    articles not due are counted, not passed to ``emit`` one by one: a run with nothing
+    due then reads no index when the note beside it (``ocfl.duenote``) says so."""
     started = utc_now()
     clock = time.monotonic()
     run_id = options.run_id or (
         f"{iso(started).replace(':', '').replace('-', '')}-{uuid.uuid4().hex[:6]}"
     )
+    k, n = options.shard
+    name = layout.index_name(k, n)
+    note = archive.due_note(name) if not options.check_all else None
+    if note is not None and not note.matches(source.digest, options_key(options.shard)):
+        note = None
+    # A watchlist noted before is not parsed to report its unusable lines.
+    problems = note.problems if note is not None else _parsed(source).problems
+    if on_problems is not None:
+        on_problems(problems)
     if archive.has_run(run_id):
         raise UsageError(f"a watch run named {run_id} is already in the archive; pick another")
     summary = RunSummary(run_id=run_id, started=iso(started))
-    summary.notes += watchlist.problems
+    summary.notes += problems
 
     def report(event: Event) -> None:
         summary.add(event)
         emit(event)
 
     archive.ensure_root()
-    k, n = options.shard
     lease = archive.lease(f"watch-shard-{k}-of-{n}", timeout=options.lease_timeout)
     with lease:
-        index = archive.watch_states(
-            layout.index_name(k, n), lambda object_id: n == 1 or shard_of(object_id, n) == k
-        )
+        if not not_due_events and note is not None and _nothing_due(archive, name, note):
+            if note.targets:
+                summary.counts["skipped"] += note.targets
+                summary.skipped[NOT_DUE] += note.targets
+            summary.next_due = note.next_due
+            summary.finished = iso(utc_now())
+            summary.seconds = time.monotonic() - clock
+            _save_run(archive, summary, options)
+            return summary
+        watchlist = _parsed(source)
+        index = archive.watch_states(name, lambda object_id: n == 1 or shard_of(object_id, n) == k)
         states = {state.id: state for state in index.states()}
         fetcher = Fetcher(
             timeout=options.timeout,
@@ -351,17 +382,97 @@ def run_watch(
                 )
                 raise
             finally:
+                merged = False
                 try:
                     index.merge()
+                    merged = True
                 except ArchiveError as exc:
                     summary.notes.append(
                         f"the check times of this run could not be saved ({exc.message}); "
                         "the next run checks those articles again"
                     )
+                if merged and summary.status == "completed":
+                    _note_due(archive, index, watchlist, options, states, targets, due, later)
                 summary.finished = iso(utc_now())
                 summary.seconds = time.monotonic() - clock
                 _save_run(archive, summary, options)
     return summary
+
+
+def _parsed(source: Watchlist | WatchlistFile) -> Watchlist:
+    return source.parse() if isinstance(source, WatchlistFile) else source
+
+
+def options_key(shard: tuple[int, int]) -> str:
+    """What, besides the watchlist and the states, decides which articles a run picks
+    and when each is due (the schedule is this version's)."""
+    return f"redline {__version__}; shard {shard[0]}/{shard[1]}"
+
+
+def _nothing_due(archive: Archive, name: str, note: DueNote) -> bool:
+    """Whether the note says nothing is due now and still holds: the indexes and
+    journal segments a run would read are, by their stamps, those it was worked out
+    from (one listing). A run starting a little early still checks what is almost due
+    (``SLACK``)."""
+    if note.next_due is not None:
+        first = read_iso(note.next_due)
+        if first is None or utc_now() >= first - SLACK:
+            return False
+    if None in note.inputs.values():
+        return False
+    return archive.state_inputs(name) == note.inputs
+
+
+def _note_due(
+    archive: Archive,
+    index: StateIndex,
+    watchlist: Watchlist,
+    options: WatchOptions,
+    states: dict[str, ArticleState],
+    targets: list[Target],
+    due: list[Target],
+    later: list[datetime],
+) -> None:
+    """Note beside the shard's index when its first article is next due (``ocfl.duenote``),
+    when the store holds exactly the states this run read and wrote."""
+    if watchlist.feeds or watchlist.sitemaps:
+        return  # each run fetches them, and they may name a new article any time
+    inputs = index.inputs()
+    if inputs is None:
+        return  # another process wrote meanwhile: the next run works it out again
+    if due:  # some were checked: the next run picks and schedules from the new states
+        before = states
+        states = {state.id: state for state in index.states()}
+        joined = _joined(states)
+        if joined == _joined(before) and not any(i in joined for i in states.keys() - before):
+            # No link joined another article: the next run picks the same articles.
+            picked = [states.get(target.object_id) for target in targets]
+        else:
+            targets = select_targets(watchlist, [], states, options.shard)
+            picked = [target.state for target in targets]
+        later = []
+        for state in picked:
+            when = next_check(state) if state is not None else None
+            if when is None:
+                return
+            later.append(when)
+    k, n = options.shard
+    for entry in watchlist.backfills:
+        object_id = normalize_url(entry.url)
+        if (n == 1 or shard_of(object_id, n) == k) and object_id not in states:
+            return  # its history is imported by the next run
+    first = min(later) if later else None
+    if first is not None and first - SLACK <= utc_now():
+        return
+    note = DueNote(
+        watchlist=watchlist.digest,
+        options=options_key(options.shard),
+        inputs=inputs,
+        targets=len(targets),
+        next_due=iso(first) if first is not None else None,
+        problems=watchlist.problems,
+    )
+    archive.save_due_note(index.name, note)
 
 
 def unexpected(exc: BaseException) -> str:

@@ -18,7 +18,7 @@ from redline.archive.fetch.client import DEFAULT_TIMEOUT
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT
 from redline.archive.watch.events import NOT_DUE, NOTABLE, Event
 from redline.archive.watch.notify import notify_options, usable_urls
-from redline.archive.watch.watchlist import read_watchlist
+from redline.archive.watch.watchlist import open_watchlist
 from redline.archive.watching import (
     WatchOptions,
     check_contact,
@@ -219,15 +219,19 @@ def command(
         min_severity=min_severity,
         site_url=site_url,
     )
-    parsed = read_watchlist(watchlist)
-    for problem in parsed.problems:
-        echo_warning(problem)
-    if parsed.notify:
-        usable, problems = usable_urls(parsed.notify, parsed.path)
-        for problem in problems:
-            echo_warning(problem)
+    source = open_watchlist(watchlist)
+    notify_problems: list[str] = []
+    if source.notify:
+        usable, notify_problems = usable_urls(source.notify, source.path)
         notify = replace(notify, urls=tuple(dict.fromkeys([*notify.urls, *usable])))
     archive = open_archive(archive_path, create=True)
+    shown: list[str] = []
+
+    def warn(problems: list[str]) -> None:
+        shown.extend(problems)
+        for problem in [*problems, *notify_problems]:
+            echo_warning(problem)
+
     show_progress = sys.stderr.isatty()
 
     def emit(event: Event) -> None:
@@ -243,12 +247,18 @@ def command(
 
     with _terminate_as_interrupt():
         summary = run_watch(
-            archive, parsed, options, emit, progress=progress if show_progress else None
+            archive,
+            source,
+            options,
+            emit,
+            progress=progress if show_progress else None,
+            on_problems=warn,
+            not_due_events=as_json,
         )
     if show_progress:
         click.echo("\r\033[K", nl=False, err=True)
     click.echo(summary.sentence(), err=True)
-    for note in summary.notes[len(parsed.problems) :]:
+    for note in summary.notes[len(shown) :]:
         echo_warning(note)
     if notify.urls and summary.status == "completed":
         from redline.archive.notifying import notify_run

@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
 from redline.archive.core import layout
+from redline.archive.core.times import iso, parse_when
 from redline.archive.ocfl import stateindex
 from redline.archive.ocfl.archive import Archive
 from redline.archive.ocfl.state import ArticleState
-from redline.archive.ocfl.stateindex import StateIndex, decode
+from redline.archive.ocfl.stateindex import FOLD_AFTER, StateIndex, decode
 from redline.archive.store import LocalStore
 from redline.archive.watch.events import Event
 from redline.archive.watch.watchlist import parse_watchlist
@@ -68,8 +71,12 @@ def test_an_unchanged_run_writes_its_index_once_and_leaves_no_journal(
         room.touch(slug)  # new furniture: the page differs, the article does not
     assert set(events(redline("watch", str(wl), "--all", *FAST)).values()) == {"unchanged"}
     assert set(events(redline("watch", str(wl), "--all", *FAST)).values()) == {"unchanged"}
-    # Each article's checks are counted in the one index; no journal, no state file.
-    assert state_files(archive_dir) == ["state/index/shard-1-of-1.jsonl"]
+    # Each article's checks are counted in the one index; no journal, no state file
+    # (beside the index, the note of when the first article is next due).
+    assert state_files(archive_dir) == [
+        layout.due_key("shard-1-of-1"),
+        layout.state_index_key("shard-1-of-1"),
+    ]
     assert index.read_bytes() != before
     listed = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
     assert {row["url"]: row["checks"] for row in listed} == {url: 3 for url in urls}
@@ -156,7 +163,7 @@ def test_an_archive_with_a_state_file_per_article_is_folded_into_the_index(
     assert not (archive_dir / layout.ARTICLE_STATES).exists() or not list(
         (archive_dir / layout.ARTICLE_STATES).iterdir()
     )
-    assert [p for p in state_files(archive_dir) if p.startswith("state/index/")] == [
+    assert [p for p in state_files(archive_dir) if layout.parse_index_key(p)] == [
         "state/index/shard-1-of-1.jsonl"
     ]
     after = {
@@ -261,3 +268,102 @@ def test_an_index_from_a_newer_redline_is_refused_with_a_message(
 def test_only_shard_names_are_indexes(name: str) -> None:
     assert layout.parse_index_key(layout.state_index_key(name)) is None
     assert layout.parse_index_key(layout.state_index_key("shard-2-of-3")) == ("shard-2-of-3", None)
+
+
+def journal(archive: Path) -> list[Path]:
+    return sorted((archive / layout.STATE_INDEXES / layout.WHOLE_INDEX).glob("*.jsonl"))
+
+
+def test_a_capture_notes_what_changed_without_rewriting_the_index(
+    redline: Run,
+    room: Newsroom,
+    watchlist: Callable[..., Path],
+    archive_dir: Path,
+    example: dict[str, Any],
+) -> None:
+    urls = [room.publish(f"story-{n}") for n in range(3)]
+    wl = watchlist(*urls)
+    redline("watch", str(wl), *FAST)
+    index = archive_dir / layout.state_index_key(layout.WHOLE_INDEX)
+    before = index.read_bytes()
+
+    page, url = example["pages"][0], str(example["url"])
+    captured = redline("capture", "--html", str(page), "--url", url, "--at", example["times"][0])
+    assert captured.exit_code == 0, captured.output
+    room.edit("story-1")
+    assert redline("capture", urls[1]).exit_code == 0
+    # The index is as the watch run left it; the captures' states are in its journal...
+    assert index.read_bytes() == before and journal(archive_dir)
+    # ...and every reader sees them.
+    listed = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
+    assert {r["url"]: r["versions"] for r in listed} == {
+        url: 1,
+        urls[0]: 1,
+        urls[1]: 2,
+        urls[2]: 1,
+    }
+    assert "v2" in redline("log", urls[1]).stdout
+    # A watch run checks the captured version and folds the journal into the index.
+    result = redline("watch", str(wl), "--all", *FAST)
+    assert events(result) == {urls[0]: "unchanged", urls[1]: "unchanged", urls[2]: "unchanged"}
+    versions = {
+        json.loads(line)["url"]: json.loads(line)["version"] for line in result.stdout.splitlines()
+    }
+    assert versions == {urls[0]: 1, urls[1]: 2, urls[2]: 1}
+    assert journal(archive_dir) == []
+    assert url in index.read_text()
+
+
+def test_captures_fold_their_journal_into_the_index_now_and_then(
+    redline: Run, archive_dir: Path, example: dict[str, Any]
+) -> None:
+    page, url, first = example["pages"][0], str(example["url"]), parse_when(example["times"][0])
+    seen = []
+    for n in range(FOLD_AFTER + 3):
+        at = iso(first + timedelta(hours=n))
+        result = redline("capture", "--html", str(page), "--url", url, "--at", at)
+        assert result.exit_code == 0, result.output
+        seen.append(len(journal(archive_dir)))
+    # One segment a capture, folded into the index by the one that wrote the last.
+    assert max(seen) == FOLD_AFTER - 1 and seen[-1] < FOLD_AFTER - 1
+    assert (archive_dir / layout.state_index_key(layout.WHOLE_INDEX)).exists()
+    [row] = [json.loads(line) for line in redline("list", "--json").stdout.splitlines()]
+    assert row["checks"] == FOLD_AFTER + 3
+    assert row["last_checked"] == iso(first + timedelta(hours=FOLD_AFTER + 2))
+
+
+def test_a_capture_into_an_archive_with_a_state_file_per_article_folds_them(
+    redline: Run, archive_dir: Path, example: dict[str, Any]
+) -> None:
+    page, url, times = example["pages"], str(example["url"]), example["times"]
+    redline("capture", "--html", str(page[0]), "--url", url, "--at", times[0])
+    before = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
+    old = to_old_layout(archive_dir)
+    assert len(old) == 1
+
+    result = redline("capture", "--html", str(page[2]), "--url", url, "--at", times[2])
+    assert result.exit_code == 0, result.output
+    assert not list((archive_dir / layout.ARTICLE_STATES).rglob("*.json"))
+    assert (archive_dir / layout.state_index_key(layout.WHOLE_INDEX)).exists()
+    [row] = [json.loads(r) for r in redline("list", "--json").stdout.splitlines()]
+    assert (row["versions"], row["checks"]) == (2, before[0]["checks"] + 1)
+
+
+def test_articles_looked_up_one_by_one_are_those_every_state_holds(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "archive", create=True)
+    ids = [f'https://news.example/{n}?q=\u00e9"' for n in range(stateindex.LOOKUPS * 2)]
+    written = StateIndex(store, batched=True).load()
+    for n, object_id in enumerate(ids):
+        written.put(ArticleState(id=object_id, head=1, fingerprint=str(n)), durable=False)
+    written.merge()
+    # A capture's change, in the journal.
+    captured = StateIndex(store)
+    state = captured.get(ids[3])
+    assert state is not None and state.fingerprint == "3"
+    state.checks = 7
+    captured.put(state)
+    every = {s.id: s for s in StateIndex(store).states()}
+    assert every[ids[3]].checks == 7
+    one_by_one = StateIndex(store)
+    assert [one_by_one.get(i) for i in ids] == [every[i] for i in ids]
+    assert one_by_one.get("https://news.example/none") is None

@@ -255,4 +255,7 @@ def test_a_new_version_is_flushed_to_disk_in_at_most_three_calls(
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(local, "_syncfs", syncfs)
     assert capture_file(archive, pages[2], example["url"], times[2]).status == "changed"
-    assert flushes == ["syncfs", "fsync"]
+    # The version (its files, then the swap), then the article's new state in the
+    # journal; the note that the old head no longer vouches for the page, written
+    # before the version, is on disk with the version's files.
+    assert flushes == ["syncfs", "fsync", "syncfs"]

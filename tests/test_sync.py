@@ -23,6 +23,8 @@ from redline.archive.core import layout
 from redline.archive.core.errors import StoreError
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl.archive import Archive
+from redline.archive.ocfl.state import ArticleState, newer
+from redline.archive.ocfl.stateindex import decode
 from redline.archive.ocfl.sync import SyncReport, sync
 from redline.archive.ocfl.verify import verify_archive
 from redline.archive.store import LocalStore, open_store
@@ -66,7 +68,24 @@ def _files(folder: Path, under: str = "") -> dict[str, bytes]:
         if path.name.startswith(".") and path.name.endswith(".tmp"):
             continue
         out[rel] = path.read_bytes()
-    return out
+    return _states_as_one(out)
+
+
+def _states_as_one(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` with the article states (an index and its journal segments) as one
+    entry holding every article's newest state: an archive whose captures left their
+    states in the journal and its copy, where they are in the index, hold the same."""
+    states: dict[str, ArticleState] = {}
+    out = {}
+    for key, data in files.items():
+        if layout.parse_index_key(key) is None:
+            out[key] = data
+            continue
+        for state in decode(data, key).values():
+            states[state.id] = newer(states.get(state.id), state)
+    if states:
+        out[layout.STATE_INDEXES] = b"\n".join(states[i].to_line() for i in sorted(states))
+    return dict(sorted(out.items()))
 
 
 def _object_roots(folder: Path) -> list[Path]:
@@ -407,7 +426,7 @@ def _s3_files(server: SeaweedS3, bucket: str, prefix: str) -> dict[str, bytes]:
             key = item["Key"][len(prefix) :]
             if not key.startswith((layout.LEASES, layout.READINGS)):
                 out[key] = client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
-    return dict(sorted(out.items()))
+    return _states_as_one(out)
 
 
 @pytest.mark.s3

@@ -11,6 +11,9 @@ An archive is a folder or an S3 prefix holding::
     state/index/<name>/<segment>.jsonl
                              the journal of that index: changes a run wrote before
                              folding them into the index (gone, redirected, a new head)
+    state/index/<name>.due.json
+                             when a watch run of that shard next has anything due, and
+                             what that was worked out from: a cache
     state/articles/*.json    the per-article states of archives written before the
                              index; read once and folded into ``shard-1-of-1``
     state/runs/<run>.json    the log of each watch run, for ``redline report``
@@ -82,6 +85,11 @@ def state_index_key(name: str) -> str:
 def journal_key(name: str, segment: str) -> str:
     """A segment of the journal of index ``name``."""
     return f"{STATE_INDEXES}{name}/{segment}{INDEX_SUFFIX}"
+
+
+def due_key(name: str) -> str:
+    """When a watch run with index ``name`` next has anything due (``ocfl/duenote``)."""
+    return f"{STATE_INDEXES}{name}.due.json"
 
 
 def parse_index_key(key: str) -> tuple[str, str | None] | None:

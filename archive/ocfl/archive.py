@@ -38,6 +38,7 @@ from redline.archive.core.times import iso
 from redline.archive.core.urls import canonical_parent, normalize_url
 from redline.archive.ocfl import inventory as ocfl
 from redline.archive.ocfl import runlog
+from redline.archive.ocfl.duenote import DueNote, read_note, write_note
 from redline.archive.ocfl.lease import DEFAULT_LEASE_TIMEOUT, RunLease
 from redline.archive.ocfl.state import ArticleState
 from redline.archive.ocfl.stateindex import Owns, StateIndex
@@ -399,7 +400,7 @@ class Archive:
         index (``watch_states``), changes are saved as they are made."""
         if self._index is None:
             self._index = StateIndex(self.store)
-        return self._index.load()
+        return self._index
 
     def watch_states(self, name: str, owns: Owns) -> StateIndex:
         """Keep the article states in index ``name`` (a watch shard's, owning the
@@ -418,6 +419,19 @@ class Archive:
         finally:
             index.batched = before
             index.merge()
+
+    def due_note(self, name: str) -> DueNote | None:
+        """When a watch run with index ``name`` next has anything due, as its last run
+        noted it (``duenote``); None when there is no usable note."""
+        return read_note(self.store, name)
+
+    def save_due_note(self, name: str, note: DueNote) -> None:
+        write_note(self.store, name, note)
+
+    def state_inputs(self, name: str) -> dict[str, str | None]:
+        """The stamps of the indexes and journal segments a watch run with index ``name``
+        reads, as listed now (one listing, nothing read)."""
+        return StateIndex(self.store, name).listed_inputs()
 
     def state(self, object_id: str) -> ArticleState | None:
         """The article's state, None when it has none."""
@@ -568,7 +582,11 @@ class Archive:
                     # Until the state names the new head it must not vouch for the old
                     # one: a run killed after publishing the version would otherwise
                     # leave a state that calls a capture of the old article unchanged.
-                    index.put(replace(stored, fingerprint="", body_sha256=None), durable=True)
+                    index.put(
+                        replace(stored, fingerprint="", body_sha256=None),
+                        durable=True,
+                        before_commit=True,
+                    )
                 try:
                     self.store.commit_object(
                         self.object_root(object_id),

@@ -51,6 +51,12 @@ MERGE_EVERY = 300.0
 #: Threads reading indexes and journal segments at once (each is a request on S3).
 READERS = 8
 MERGE_ATTEMPTS = 8
+#: Journal segments of an index that a command changing a few articles (a capture)
+#: leaves for the next merge; at this many it folds them into the index itself.
+FOLD_AFTER = 16
+#: Articles looked up one by one in the indexes' bytes before every state is decoded
+#: instead (a command reading many articles' states, as a report does).
+LOOKUPS = 64
 
 Owns = Callable[[str], bool]
 #: A decoded index: the states by article id, and each state's line as stored.
@@ -142,29 +148,28 @@ class StateIndex:
         self._legacy: list[ArticleState] | None = None
         self._last_segment = 0
         self._merged_at = time.monotonic()
+        #: The stamp of each index and segment read (``Store.stamps``), then written.
+        self._stamps: dict[str, str | None] = {}
+        #: Before a full load, the bytes read for lookups of single articles (``_peek``),
+        #: and the articles looked up.
+        self._raw: dict[str, bytes] | None = None
+        self._peeked: set[str] = set()
+        self._own_segment_count = 0
 
     # -- reading --------------------------------------------------------------------------
     def load(self) -> StateIndex:
         """Read the indexes and journals this process needs (once)."""
         if self._loaded:
             return self
-        indexes: set[str] = set()
-        segments: dict[str, list[str]] = {}
-        for key in self.store.list(layout.STATE_INDEXES):
-            parsed = layout.parse_index_key(key)
-            if parsed is None:
-                continue
-            name, segment = parsed
-            if segment is None:
-                indexes.add(name)
-            else:
-                segments.setdefault(name, []).append(key)
-        wanted = [n for n in sorted(indexes | set(segments)) if self._reads(n)]
-        keys = [layout.state_index_key(n) for n in wanted if n in indexes]
-        keys += [k for n in wanted for k in sorted(segments.get(n, []))]
+        keys, stamps = self._listing()
         read = self._read_many(keys)
+        self._stamps = {k: stamps[k] for k in keys if k in read}
+        self._raw = None
+        # What was noted since (lookups of single articles, and the segments they
+        # wrote) is read again with the rest: the view starts over.
+        self._segments = []
         view: dict[str, ArticleState] = {}
-        if not indexes and not segments:
+        if not stamps:
             legacy = read_legacy_states(self.store, workers=READERS)
             if legacy:
                 self._legacy = legacy
@@ -194,9 +199,89 @@ class StateIndex:
             for object_id, state in view.items():
                 if self._own.get(object_id) is not state and self.owns(object_id):
                     self._touched.add(object_id)
-        self._view = view
+        with self._lock:
+            for object_id in self._pending:  # noted, not yet written anywhere
+                view[object_id] = newer(view.get(object_id), self._view[object_id])
+            self._view = view
+        self._peeked = set()
         self._loaded = True
         return self
+
+    def _listing(self) -> tuple[list[str], dict[str, str | None]]:
+        """The keys of the indexes and journal segments this process reads, indexes
+        first, and the stamp of every index and segment listed."""
+        stamps = {
+            k: v
+            for k, v in self.store.stamps(layout.STATE_INDEXES).items()
+            if layout.parse_index_key(k) is not None
+        }
+        indexes: set[str] = set()
+        segments: dict[str, list[str]] = {}
+        for key in stamps:
+            name, segment = layout.parse_index_key(key) or ("", None)
+            if segment is None:
+                indexes.add(name)
+            else:
+                segments.setdefault(name, []).append(key)
+        wanted = [n for n in sorted(indexes | set(segments)) if self._reads(n)]
+        keys = [layout.state_index_key(n) for n in wanted if n in indexes]
+        keys += [k for n in wanted for k in sorted(segments.get(n, []))]
+        return keys, stamps
+
+    def inputs(self) -> dict[str, str | None] | None:
+        """The stamps of what this process read and wrote of the indexes it reads, when
+        the store holds exactly that now (one listing): every state here is then every
+        state there. None when anything changed meanwhile, or cannot be told."""
+        if not self._loaded or self._legacy is not None:
+            return None
+        keys, stamps = self._listing()
+        now = {k: stamps[k] for k in keys}
+        if now != self._stamps or None in now.values():
+            return None
+        return now
+
+    def listed_inputs(self) -> dict[str, str | None]:
+        """The stamps of the indexes and segments a process of this index would read,
+        as listed now (one listing), without reading them."""
+        keys, stamps = self._listing()
+        return {k: stamps[k] for k in keys}
+
+    # -- one article, without reading every state ---------------------------------------
+    def _point_reads(self) -> bool:
+        """Whether single articles are looked up in the bytes read, not in a view of
+        every state: for a command that changes a few (a capture), not a watch run."""
+        return not self.batched and self.owns is None and len(self._peeked) < LOOKUPS
+
+    def _peek(self, object_id: str) -> ArticleState | None:
+        """The article's state, found in the indexes' and segments' bytes (each read once)
+        without decoding the other articles' lines."""
+        if self._raw is None:
+            keys, stamps = self._listing()
+            if not keys:
+                self.load()  # no index: an archive written before it, or a new one
+                with self._lock:
+                    return self._view.get(object_id)
+            self._raw = self._read_many(keys)
+            self._stamps = {k: stamps[k] for k in keys if k in self._raw}
+            self._segments = [
+                k
+                for k in self._raw
+                if (layout.parse_index_key(k) or ("", None))[1]
+                and k.startswith(f"{layout.STATE_INDEXES}{self.name}/")
+            ]
+            self._own_segment_count = len(self._segments)
+        with self._lock:
+            if object_id in self._peeked:
+                return self._view.get(object_id)
+        found: ArticleState | None = None
+        for key, data in self._raw.items():
+            for state in _find(data, object_id, f"{self.store.location}/{key}"):
+                found = newer(found, state)
+        with self._lock:
+            self._peeked.add(object_id)
+            if found is not None:
+                self._view[object_id] = newer(self._view.get(object_id), found)
+            return self._view.get(object_id)
 
     def _reads(self, name: str) -> bool:
         """Whether this process reads index ``name``: its own, and every index of another
@@ -220,9 +305,12 @@ class StateIndex:
 
     def get(self, object_id: str) -> ArticleState | None:
         """A copy of the article's state, None when it has none."""
-        self.load()
-        with self._lock:
-            state = self._view.get(object_id)
+        if not self._loaded and self._point_reads():
+            state = self._peek(object_id)
+        else:
+            self.load()
+            with self._lock:
+                state = self._view.get(object_id)
         return replace(state) if state is not None else None
 
     def states(self) -> list[ArticleState]:
@@ -236,11 +324,20 @@ class StateIndex:
         return len(self._view)
 
     # -- writing --------------------------------------------------------------------------
-    def put(self, state: ArticleState, *, durable: bool | None = None) -> None:
+    def put(
+        self, state: ArticleState, *, durable: bool | None = None, before_commit: bool = False
+    ) -> None:
         """Make ``state`` the article's state. It is written before this returns when
         ``durable``, by default when it changes what cannot be rebuilt or must not be
-        forgotten (``lasting_change``); else by the next merge."""
-        self.load()
+        forgotten (``lasting_change``); else by the next merge (a watch run's) or as a
+        journal segment at once (a command that changes a few articles, which folds the
+        segments into the index once there are ``FOLD_AFTER``). ``before_commit``: the
+        write of an object follows, whose flush to disk makes this one durable too."""
+        point = not self._loaded and self._point_reads()
+        if point:
+            self._peek(state.id)
+        else:
+            self.load()
         with self._lock:
             previous = self._view.get(state.id)
             state.rev = max(state.rev, previous.rev if previous is not None else 0) + 1
@@ -251,9 +348,9 @@ class StateIndex:
             durable = lasting_change(previous, state)
         try:
             if not self.batched:
-                self.merge()
+                self.flush(sync=durable and not before_commit)
             elif durable:
-                self.flush()
+                self.flush(sync=not before_commit)
         except BaseException:
             # Not written: the change is undone, so that the caller's error is the
             # outcome it reports, not the change (a gone that was never saved).
@@ -264,6 +361,11 @@ class StateIndex:
                     else:
                         self._view[state.id] = previous
             raise
+        if not self.batched and (self._own_segment_count >= FOLD_AFTER or self._legacy):
+            try:
+                self.merge()
+            except ArchiveError:
+                pass  # the change is in the journal: folded by a later merge
 
     def adopt(self, states: Iterable[ArticleState]) -> int:
         """Take states written elsewhere (a copy of an archive) as they are, where they
@@ -282,8 +384,9 @@ class StateIndex:
                 taken += 1
         return taken
 
-    def flush(self) -> None:
-        """Write the changes not yet written anywhere as one journal segment."""
+    def flush(self, *, sync: bool = True) -> None:
+        """Write the changes not yet written anywhere as one journal segment (on disk
+        before this returns with ``sync``)."""
         with self._flush_lock:
             with self._lock:
                 ids, self._pending = self._pending, set()
@@ -294,12 +397,16 @@ class StateIndex:
                 return
             key = layout.journal_key(self.name, segment)
             try:
-                self.store.put(key, encode(states))
+                if sync:
+                    self.store.put_durable(key, encode(states))
+                else:
+                    self.store.put(key, encode(states))
             except BaseException:
                 with self._lock:
                     self._pending |= ids
                 raise
             self._segments.append(key)
+            self._own_segment_count += 1
 
     def merge_if_due(self) -> None:
         """Merge when the last merge is ``MERGE_EVERY`` seconds old (long watch runs)."""
@@ -311,7 +418,9 @@ class StateIndex:
         what another process wrote meanwhile), then delete the journal segments folded
         in and drain the owned states other indexes still hold."""
         if not self._loaded:
-            return
+            if self._raw is None:
+                return  # nothing read, nothing changed
+            self.load()  # lookups of single articles so far: fold with every state
         with self._flush_lock:
             if self._legacy is not None and self.name != layout.WHOLE_INDEX:
                 self._migrate()
@@ -327,6 +436,8 @@ class StateIndex:
                         self._pending.discard(object_id)
             for key in segments:
                 self._delete(key)
+                self._stamps.pop(key, None)
+            self._own_segment_count = 0
             if self._legacy is not None:
                 for state in self._legacy:
                     self._delete(layout.article_state_key(state.id))
@@ -347,11 +458,13 @@ class StateIndex:
                     merged[object_id], lines[object_id] = best, best.to_line()
             data = encode_lines(lines)
             try:
-                self.store.put_if(self.key, data, self._own_bytes)
+                stamp = self.store.put_if(self.key, data, self._own_bytes)
             except Conflict:
                 self._reread_own()
+                self._stamps[self.key] = None  # read again, no stamp: not the listed one
                 continue
             self._own, self._own_lines, self._own_bytes = merged, lines, data
+            self._stamps[self.key] = stamp
             return
         raise ArchiveError(
             f"could not save the article states in {self.store.location}/{self.key}: "
@@ -376,9 +489,10 @@ class StateIndex:
         key = layout.state_index_key(layout.WHOLE_INDEX)
         data = encode(self._legacy)
         try:
-            self.store.put_if(key, data, None)
+            self._stamps[key] = self.store.put_if(key, data, None)
         except Conflict:
             self._others.pop(layout.WHOLE_INDEX, None)  # another run folded them in
+            self._stamps[key] = None
             return
         self._others[layout.WHOLE_INDEX] = ({s.id: s for s in self._legacy}, data)
 
@@ -397,14 +511,42 @@ class StateIndex:
             if len(keep) == len(states):
                 continue
             body = encode(keep.values())
+            key = layout.state_index_key(name)
             try:
-                self.store.put_if(layout.state_index_key(name), body, data)
+                self._stamps[key] = self.store.put_if(key, body, data)
             except Conflict:
                 continue  # written meanwhile: drained by a later run
             self._others[name] = (keep, body)
 
     def _delete(self, key: str) -> None:
         self.store.delete(key)
+
+
+def _find(data: bytes, object_id: str, where: str) -> list[ArticleState]:
+    """The states of ``object_id`` in an index or segment's bytes, found by their id
+    (``"id":"..."``, which no string value can hold unescaped) and decoded alone."""
+    header = data[: data.find(b"\n")] if b"\n" in data[:4096] else data[:4096]
+    if header and not header.startswith(b'{"redline"'):
+        return []
+    if header != HEADER.rstrip(b"\n"):
+        decode(header + b"\n", where)  # a format this version does not know: an error
+    needle = b'"id":' + json.dumps(object_id, ensure_ascii=False).encode()
+    found = []
+    at = data.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if data[end : end + 1] in (b",", b"}"):
+            start = data.rfind(b"\n", 0, at) + 1
+            stop = data.find(b"\n", end)
+            line = data[start : stop if stop >= 0 else len(data)]
+            try:
+                state = ArticleState.from_dict(json.loads(line))
+            except (ValueError, TypeError):
+                state = None
+            if state is not None and state.id == object_id:
+                found.append(state)
+        at = data.find(needle, end)
+    return found
 
 
 def lasting_change(before: ArticleState | None, after: ArticleState) -> bool:

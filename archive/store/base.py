@@ -4,7 +4,13 @@ Contract shared by every backend:
 - ``read`` of a missing key raises ``KeyMissing``; other failures raise ``StoreError``.
 - ``put`` replaces a key atomically: readers see the old bytes or the new, never a mix.
 - ``put_if`` replaces a key only while it holds the bytes the caller read (compare and
-  swap), so a run working from stale bytes cannot undo another run's write.
+  swap), so a run working from stale bytes cannot undo another run's write; it is
+  durable (on disk, not only in a cache) when it returns.
+- ``put_durable`` is ``put``, durable when it returns (``put`` may leave the bytes in a
+  cache a crash of the machine loses, as a folder does until the next flush).
+- ``stamps`` lists keys with a stamp of each one's bytes, which changes whenever they do
+  (``put_if`` returns the stamp of what it wrote): telling whether what was read is
+  still there costs one listing, not a read of each key.
 - ``commit_object`` publishes one OCFL object version so that at no moment does the
   object fail validation: new content files and the version inventory first, then the
   object's root inventory and its sidecar, replaced together. ``expected_head`` is the
@@ -47,9 +53,14 @@ class Store(ABC):
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` at ``key``, replacing what was there, atomically."""
 
-    def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
+    def put_durable(self, key: str, data: bytes) -> None:
+        """``put``, on disk when it returns (a backend whose writes always are: ``put``)."""
+        self.put(key, data)
+
+    def put_if(self, key: str, data: bytes, expected: bytes | None) -> str | None:
         """Store ``data`` at ``key`` only if it still holds ``expected`` (``None``: only
-        if the key is missing); otherwise write nothing and raise ``Conflict``.
+        if the key is missing); otherwise write nothing and raise ``Conflict``. Returns
+        the stamp of what was written (as ``stamps`` will list it), None if unknown.
 
         Backends make the compare and the write one step; this fallback does not.
         """
@@ -59,7 +70,13 @@ class Store(ABC):
             current = None
         if current != expected:
             raise Conflict(f"{key} in {self.location} was changed by another run")
-        self.put(key, data)
+        self.put_durable(key, data)
+        return None
+
+    def stamps(self, prefix: str = "") -> dict[str, str | None]:
+        """Every key under ``prefix`` with a stamp that changes whenever its bytes do
+        (None when this backend cannot tell: such a key never counts as unchanged)."""
+        return dict.fromkeys(self.list(prefix))
 
     @abstractmethod
     def delete(self, key: str) -> None:

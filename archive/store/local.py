@@ -123,6 +123,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _stamp(info: os.stat_result) -> str:
+    """What changes whenever a file of the archive is replaced: every write is a new
+    file renamed into place (a new inode), and its size and time."""
+    return f"{info.st_ino}-{info.st_size}-{info.st_mtime_ns}"
+
+
 def _write_file(path: Path, data: bytes, *, sync: bool = False) -> None:
     try:
         fh = open(path, "wb")
@@ -253,15 +259,39 @@ class LocalStore(Store):
         return iter(sorted(keys))
 
     def put(self, key: str, data: bytes) -> None:
+        # A file of the record is flushed before the rename; redline's bookkeeping is
+        # left to the next flush unless it asks (``put_durable``).
+        self._put(key, data, sync=False, flush=not layout.is_state(key))
+
+    def put_durable(self, key: str, data: bytes) -> None:
+        self._put(key, data, sync=True)
+
+    def _put(self, key: str, data: bytes, *, sync: bool, flush: bool = False) -> str:
+        """Write ``key`` through a temporary file and a rename; with ``sync`` the file
+        and the rename are on disk before this returns (an fsync of each, or one
+        ``syncfs``). Returns the stamp of the file written."""
         target = self._path(key)
         try:
             tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-            _write_file(tmp, data, sync=not layout.is_state(key))
+            _write_file(tmp, data, sync=flush)
+            stamp = _stamp(os.stat(tmp))
             os.replace(tmp, target)
+            if sync:
+                flush_files(target.parent, [target])
         except OSError as exc:
             raise self._fail(exc, f"write {key}") from exc
+        return stamp
 
-    def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
+    def stamps(self, prefix: str = "") -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for key in self.list(prefix):
+            try:
+                found[key] = _stamp(os.stat(self._path(key)))
+            except OSError:
+                continue  # removed meanwhile
+        return found
+
+    def put_if(self, key: str, data: bytes, expected: bytes | None) -> str | None:
         # Compare and replace under a lock per key, shared by every put_if of that key.
         digest = hashlib.sha256(key.encode()).hexdigest()
         with _FileLock(self.root / LOCK_DIR / "keys" / f"{digest}.lock"):
@@ -273,7 +303,9 @@ class LocalStore(Store):
                 raise self._fail(exc, f"read {key}") from exc
             if current != expected:
                 raise Conflict(f"{key} in archive {self.location} was changed by another run")
-            self.put(key, data)
+            # On disk before it returns (what it replaces, a journal folded in, may be
+            # deleted next), but for a lease, which a crash of the machine ends anyway.
+            return self._put(key, data, sync=not key.startswith(layout.LEASES))
 
     def delete(self, key: str) -> None:
         try:

@@ -230,6 +230,22 @@ class S3Store(Store):
             raise self._fail(exc, "list keys") from exc
         return iter(sorted(k for k in keys if not k.startswith(layout.LEASES)))
 
+    def stamps(self, prefix: str = "") -> dict[str, str | None]:
+        """Every key under ``prefix`` with its ETag (one listing: S3 lists them)."""
+        found: dict[str, str | None] = {}
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self._key(prefix)
+            )
+            for page in pages:
+                for item in page.get("Contents", ()):
+                    key = item["Key"][len(self.prefix) :]
+                    if not key.startswith(layout.LEASES):
+                        found[key] = str(item["ETag"]) if item.get("ETag") else None
+        except (ClientError, BotoCoreError) as exc:
+            raise self._fail(exc, "list keys") from exc
+        return dict(sorted(found.items()))
+
     def put(self, key: str, data: bytes) -> None:
         self.conditional_put(key, data)
 
@@ -274,12 +290,12 @@ class S3Store(Store):
             raise self._fail(exc, f"write {key}") from exc
         return response
 
-    def put_if(self, key: str, data: bytes, expected: bytes | None) -> None:
+    def put_if(self, key: str, data: bytes, expected: bytes | None) -> str | None:
         """A conditional PUT: If-Match on the ETag of ``expected`` as last read here
-        (read again when this handle has not seen those bytes), or If-None-Match."""
+        (read again when this handle has not seen those bytes), or If-None-Match.
+        Returns the new ETag."""
         if expected is None:
-            self.conditional_put(key, data, IfNoneMatch="*")
-            return
+            return self.conditional_put(key, data, IfNoneMatch="*")
         wanted = hashlib.sha512(expected).hexdigest()
         seen = self._seen.get(key)
         if seen is None or seen[1] != wanted:
@@ -290,7 +306,7 @@ class S3Store(Store):
             seen = self._seen[key]
             if seen[1] != wanted:
                 raise Conflict(f"{key} in {self.location} was changed by another run")
-        self.conditional_put(key, data, IfMatch=seen[0])
+        return self.conditional_put(key, data, IfMatch=seen[0])
 
     def delete(self, key: str) -> None:
         try:

@@ -18,7 +18,11 @@ A line that cannot be used is reported with its number; the rest of the file sti
 from __future__ import annotations
 
 import difflib
+import hashlib
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from redline.archive.core.errors import InputError
@@ -39,6 +43,7 @@ def contact_problem(text: str) -> str | None:
 
 
 DIRECTIVES = ("feed", "sitemap", "contact", "notify", "wayback")
+_NOTIFY = re.compile("notify", re.IGNORECASE)
 MAX_WATCHLIST_BYTES = 10 * 1024 * 1024
 
 
@@ -63,14 +68,51 @@ class Watchlist:
     #: Notification URLs (Apprise's), which may hold secrets: never shown.
     notify: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: The sha256 of the watchlist's text: two watchlists with the same ask the same.
+    digest: str = ""
 
     @property
     def empty(self) -> bool:
         return not (self.pages or self.feeds or self.sitemaps)
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class WatchlistFile:
+    """A watchlist file read and found usable, its lines parsed when first needed: a
+    run that has nothing due need not parse a long watchlist's every URL."""
+
+    path: str
+    text: str
+    digest: str
+
+    def parse(self) -> Watchlist:
+        return self.parsed
+
+    @cached_property
+    def parsed(self) -> Watchlist:
+        return parse_watchlist(self.text, self.path)
+
+    @cached_property
+    def notify(self) -> list[str]:
+        """The ``notify:`` URLs, found without parsing the other lines."""
+        if not _NOTIFY.search(self.text):
+            return []
+        lines = [line for line in self.text.splitlines() if line.lstrip()[:6].lower() == "notify"]
+        return parse_watchlist("\n".join(lines), self.path).notify
+
+
 def read_watchlist(path: str | Path) -> Watchlist:
     """Read and parse a watchlist file; ``InputError`` when the file itself is unusable."""
+    return open_watchlist(path).parse()
+
+
+def open_watchlist(path: str | Path) -> WatchlistFile:
+    """Read a watchlist file and make sure it lists something to watch (parsing its
+    lines up to the first usable one); ``InputError`` when the file is unusable."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -93,7 +135,11 @@ def read_watchlist(path: str | Path) -> Watchlist:
         raise InputError(
             f"{name} is not UTF-8 text (byte {exc.start}); save the watchlist as UTF-8"
         ) from None
-    watchlist = parse_watchlist(text, name)
+    found = WatchlistFile(name, text, text_digest(text))
+    for line in _lines(text):
+        if not parse_watchlist(line, name).empty:
+            return found
+    watchlist = found.parse()
     if watchlist.empty:
         if watchlist.problems:
             # The first unusable line says what is wrong and what to do; then how many more.
@@ -105,11 +151,22 @@ def read_watchlist(path: str | Path) -> Watchlist:
         raise InputError(
             f"{name} lists nothing to watch; put one URL a line, or 'feed: URL' / 'sitemap: URL'"
         )
-    return watchlist
+    return found
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` as ``splitlines`` gives them, one by one: no list of every
+    line, no copy of the text."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield from text[start:end].splitlines() or [""]
+        start = end + 1
 
 
 def parse_watchlist(text: str, name: str = "watchlist") -> Watchlist:
-    watchlist = Watchlist(path=name)
+    watchlist = Watchlist(path=name, digest=text_digest(text))
     seen: set[tuple[str, str]] = set()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _strip_comment(raw)
