@@ -19,8 +19,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -449,6 +450,9 @@ def _check_all(
             return Event("error", target.url, version=head, reason=exc.message, at=at), delay
 
     pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="check")
+    # Each finished check puts itself here (from its thread), so that waiting for one
+    # costs one queue read, not a waiter set up on every running check.
+    finished: SimpleQueue[Future[tuple[Event | Retry, float | None]]] = SimpleQueue()
     finished_cleanly = False
     try:
         while len(queue) or running:
@@ -460,7 +464,9 @@ def _check_all(
                 if ready is None:
                     break
                 host, target = ready
-                running[pool.submit(one, target)] = (host, target)
+                future = pool.submit(one, target)
+                running[future] = (host, target)
+                future.add_done_callback(finished.put)
             timeout = 1.0
             wake = queue.next_wake(now)
             if wake is not None and len(running) < options.concurrency:
@@ -468,11 +474,16 @@ def _check_all(
             if not running:
                 time.sleep(timeout)  # every host is resting
                 continue
-            finished, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
-            for future in finished:
+            try:
+                done_now = [finished.get(timeout=timeout)]
+            except Empty:
+                continue
+            while not finished.empty():
+                done_now.append(finished.get_nowait())
+            now = time.monotonic()
+            for future in done_now:
                 host, target = running.pop(future)
                 outcome, crawl_delay = future.result()
-                now = time.monotonic()
                 queue.set_delay(host, crawl_delay)
                 queue.finished(host, now)
                 if isinstance(outcome, Retry):

@@ -304,6 +304,8 @@ class Fetcher:
         self._pool = watched_pool_manager(
             num_pools=64, maxsize=max(1, connections_per_host), retries=False
         )
+        #: The request headers for each scheme and host, as urllib3 reads the host.
+        self._headers: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -471,6 +473,19 @@ class Fetcher:
     # -- steps -------------------------------------------------------------------------
 
     def _request_headers(self, url: str, cookie: str | None) -> tuple[tuple[str, str], ...]:
+        # The host (all that differs between requests) depends on the scheme and the
+        # authority alone: worked out once for each.
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        headers = self._headers.get(key)
+        if headers is None:
+            headers = self._base_headers(url)
+            if len(self._headers) >= 1024:
+                self._headers.clear()
+            self._headers[key] = headers
+        return (*headers, ("Cookie", cookie)) if cookie else headers
+
+    def _base_headers(self, url: str) -> tuple[tuple[str, str], ...]:
         try:
             parsed = parse_url(url)
         except LocationParseError as exc:
@@ -481,16 +496,13 @@ class Fetcher:
         host = parsed.host or ""
         if parsed.port is not None and parsed.port != DEFAULT_PORTS.get(parsed.scheme or ""):
             host = f"{host}:{parsed.port}"
-        headers = [
+        return (
             ("Host", host),
             ("User-Agent", self.user_agent),
             ("Accept", DEFAULT_ACCEPT),
             ("Accept-Language", self.accept_language),
             ("Accept-Encoding", ACCEPT_ENCODING),
-        ]
-        if cookie:
-            headers.append(("Cookie", cookie))
-        return tuple(headers)
+        )
 
     def _open(self, url: str, headers: tuple[tuple[str, str], ...], deadline_at: float) -> Any:
         remaining = deadline_at - time.monotonic()
@@ -527,10 +539,11 @@ class Fetcher:
                 "give the address of a web page (text/html) instead"
             )
         length = response.headers.get("Content-Length")
-        if length and length.strip().isdigit() and int(length) > self.max_bytes:
+        known = int(length) if length and length.strip().isdigit() else None
+        if known is not None and known > self.max_bytes:
             _discard(response)
             raise FetchError(
-                f"{url} is {_size(int(length))}, over the {_size(self.max_bytes)} limit; "
+                f"{url} is {_size(known)}, over the {_size(self.max_bytes)} limit; "
                 "raise --max-bytes to fetch it"
             )
         encoding = _content_encoding(response.headers.get("Content-Encoding"))
@@ -546,6 +559,9 @@ class Fetcher:
         body_parts: list[bytes] = []
         wire_total = 0
         read = getattr(response, "read1", None) or response.read
+        # A length within the limit is read in one go (http.client reads no more than
+        # it says); the deadline's watchdog ends a read the server makes slow.
+        in_one = known is not None and not getattr(response, "chunked", False)
         too_large = FetchError(
             f"{url} is over the {_size(self.max_bytes)} limit"
             f"{' once decompressed' if encoding else ''}; raise --max-bytes to fetch it"
@@ -555,7 +571,10 @@ class Fetcher:
                 if time.monotonic() > deadline_at:
                     _discard(response)
                     raise _deadline_error(url, self.deadline)
-                chunk = read(_READ_SIZE, decode_content=False)
+                if in_one:
+                    chunk = b"" if wire_parts else response.read(decode_content=False)
+                else:
+                    chunk = read(_READ_SIZE, decode_content=False)
                 if not chunk:
                     break
                 wire_total += len(chunk)
@@ -777,7 +796,6 @@ def _broken_reason(exc: BaseException) -> str:
 @contextmanager
 def _network_errors(url: str, timeout: float) -> Iterator[None]:
     """Turn urllib3 and socket errors into one-line FetchErrors about ``url``."""
-    host = _host_of(url)
     try:
         yield
     except FetchError:
@@ -788,15 +806,15 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
     except NewConnectionError as exc:
         if _is_dns_failure(exc):
             raise FetchError(
-                f"cannot find host {host} (DNS lookup failed); "
+                f"cannot find host {_host_of(url)} (DNS lookup failed); "
                 "check the spelling of the URL or your network"
             ) from None
         raise FetchError(
-            f"cannot reach {host} ({_connect_reason(exc)}); check the URL or your network"
+            f"cannot reach {_host_of(url)} ({_connect_reason(exc)}); check the URL or your network"
         ) from None
     except ConnectTimeoutError:
         raise FetchError(
-            f"timed out connecting to {host} after {timeout:g} s; "
+            f"timed out connecting to {_host_of(url)} after {timeout:g} s; "
             "the site may be down, try again later or raise --timeout"
         ) from None
     except (ReadTimeoutError, TimeoutError):
@@ -806,23 +824,23 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
         ) from None
     except SSLError as exc:
         raise FetchError(
-            f"TLS error talking to {host} ({_tls_reason(exc)}); "
+            f"TLS error talking to {_host_of(url)} ({_tls_reason(exc)}); "
             "the site's HTTPS setup is broken or intercepted, check the URL"
         ) from None
     except ProtocolError as exc:
         raise FetchError(
-            f"the connection to {host} broke off ({_broken_reason(exc)}); try again later"
+            f"the connection to {_host_of(url)} broke off ({_broken_reason(exc)}); try again later"
         ) from None
     except HTTPError as exc:
         if _is_dns_failure(exc):
             raise FetchError(
-                f"cannot find host {host} (DNS lookup failed); "
+                f"cannot find host {_host_of(url)} (DNS lookup failed); "
                 "check the spelling of the URL or your network"
             ) from None
         raise FetchError(f"cannot fetch {url} ({one_line(str(exc))[:200]})") from None
     except OSError as exc:
         raise FetchError(
-            f"cannot reach {host} ({_connect_reason(exc)}); check the URL or your network"
+            f"cannot reach {_host_of(url)} ({_connect_reason(exc)}); check the URL or your network"
         ) from None
 
 
