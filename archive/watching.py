@@ -387,8 +387,6 @@ def _check_all(
     lease: RunLease,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    # Reading pages needs the extractors: loaded only when there is something to check.
-    from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
     from redline.archive.watch.check import CheckContext, Retry, check
 
     guard = None if options.allow_private else private_address_problem
@@ -400,10 +398,8 @@ def _check_all(
         max_attempts=options.max_attempts,
         max_retry_after=options.max_retry_after,
         refetch_delay=options.delay,
+        checks=len(targets),
     )
-    workers = ProcessAnalyser() if len(targets) >= PROCESS_MIN_CHECKS else None
-    if workers is not None and workers.workers > 1:
-        ctx.analyse = workers
     robots = RobotsCache(fetcher, guard, ctx.peer_guard) if options.robots else None
     queue: HostQueue[Target] = HostQueue(per_host=options.per_host, delay=options.delay)
     for target in targets:
@@ -508,8 +504,7 @@ def _check_all(
                 wait(list(running), timeout=INTERRUPT_GRACE)
             except KeyboardInterrupt:
                 pass
-        if workers is not None:
-            workers.close()
+        ctx.close()
 
 
 def _save_run(archive: Archive, summary: RunSummary, options: WatchOptions) -> None:
