@@ -50,7 +50,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
-from urllib3.util import parse_url
+from urllib3.util import Retry, parse_url
 
 from redline import __version__
 from redline.archive.core.binary import nul_bytes_mean_binary
@@ -98,6 +98,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 UrlGuard = Callable[[str], "str | None"]
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_SIZE = 64 * 1024
+#: No retry and no redirect followed by urllib3 (redirects are followed here, hop by
+#: hop): made once rather than for every request.
+_NO_RETRIES = Retry.from_int(False, redirect=False)
 
 
 # -- helpers shared by fetching and file reading --------------------------------------
@@ -304,6 +307,7 @@ class Fetcher:
         self._pool = watched_pool_manager(
             num_pools=64, maxsize=max(1, connections_per_host), retries=False
         )
+        self._timeout = urllib3.Timeout(connect=self.timeout, read=self.timeout)
         #: The request headers for each scheme and host, as urllib3 reads the host.
         self._headers: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
@@ -508,17 +512,20 @@ class Fetcher:
         remaining = deadline_at - time.monotonic()
         if remaining <= 0:
             raise _deadline_error(url, self.deadline)
-        wait = min(self.timeout, remaining)
+        if remaining >= self.timeout:
+            timeout = self._timeout
+        else:
+            timeout = urllib3.Timeout(connect=remaining, read=remaining)
         with _network_errors(url, self.timeout):
             return self._pool.urlopen(
                 "GET",
                 url,
                 headers=dict(headers),
                 redirect=False,
-                retries=False,
+                retries=_NO_RETRIES,
                 preload_content=False,
                 decode_content=False,
-                timeout=urllib3.Timeout(connect=wait, read=wait),
+                timeout=timeout,
             )
 
     def _read_final(
@@ -562,10 +569,13 @@ class Fetcher:
         # A length within the limit is read in one go (http.client reads no more than
         # it says); the deadline's watchdog ends a read the server makes slow.
         in_one = known is not None and not getattr(response, "chunked", False)
-        too_large = FetchError(
-            f"{url} is over the {_size(self.max_bytes)} limit"
-            f"{' once decompressed' if encoding else ''}; raise --max-bytes to fetch it"
-        )
+
+        def too_large() -> FetchError:
+            return FetchError(
+                f"{url} is over the {_size(self.max_bytes)} limit"
+                f"{' once decompressed' if encoding else ''}; raise --max-bytes to fetch it"
+            )
+
         with _network_errors(url, self.timeout):
             while True:
                 if time.monotonic() > deadline_at:
@@ -580,14 +590,14 @@ class Fetcher:
                 wire_total += len(chunk)
                 if wire_total > self.max_bytes:
                     _discard(response)
-                    raise too_large
+                    raise too_large()
                 wire_parts.append(chunk)
                 if inflater is not None:
                     try:
                         body_parts.append(inflater.feed(chunk))
                     except BodyTooLarge:
                         _discard(response)
-                        raise too_large from None
+                        raise too_large() from None
                     except zlib.error as exc:
                         _discard(response)
                         raise FetchError(
@@ -598,7 +608,7 @@ class Fetcher:
             try:
                 body_parts.append(inflater.finish())
             except BodyTooLarge:
-                raise too_large from None
+                raise too_large() from None
             except zlib.error as exc:
                 raise FetchError(
                     f"{url} sent a corrupt {encoding} body ({exc}); try again later"
