@@ -699,6 +699,9 @@ def _peer_address(response: Any) -> str | None:
     """The IP address the response came from, when the socket can tell."""
     connection = getattr(response, "connection", None) or getattr(response, "_connection", None)
     sock = getattr(connection, "sock", None)
+    known = getattr(connection, "peer_address", None)  # noted when it connected
+    if known is not None and sock is not None:
+        return str(known)
     try:
         return str(sock.getpeername()[0]) if sock is not None else None
     except (OSError, IndexError, TypeError):
