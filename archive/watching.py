@@ -6,9 +6,9 @@ The run, start to end::
     pick this shard's due articles → check them (bounded overall and per host) →
     write the run's log → give the lease back
 
-Checks run in a thread pool; which one starts next is decided here, in one thread, by
-a ``HostQueue`` (per-host slots, delays, Retry-After). Nothing one site does stops the
-run: every outcome is an ``Event`` passed to ``emit``.
+Checks run in threads; which one starts next is decided by a ``HostQueue`` (per-host
+slots, delays, Retry-After) that each thread asks, under one lock, when it is free.
+Nothing one site does stops the run: every outcome is an ``Event`` passed to ``emit``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -497,8 +496,6 @@ def _check_all(
     lease: RunLease,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    # Reading pages needs the extractors: loaded only when there is something to check.
-    from redline.archive.extract.reader import PROCESS_MIN_CHECKS, ProcessAnalyser
     from redline.archive.watch.check import CheckContext, Retry, check
 
     guard = None if options.allow_private else private_address_problem
@@ -510,16 +507,19 @@ def _check_all(
         max_attempts=options.max_attempts,
         max_retry_after=options.max_retry_after,
         refetch_delay=options.delay,
+        checks=len(targets),
     )
-    workers = ProcessAnalyser() if len(targets) >= PROCESS_MIN_CHECKS else None
-    if workers is not None and workers.workers > 1:
-        ctx.analyse = workers
     robots = RobotsCache(fetcher, guard, ctx.peer_guard) if options.robots else None
     queue: HostQueue[Target] = HostQueue(per_host=options.per_host, delay=options.delay)
     for target in targets:
         queue.push(host_of(target.url), target)
     total, done = len(targets), 0
-    running: dict[Future[tuple[Event | Retry, float | None]], tuple[str, Target]] = {}
+    # The checking threads take their checks from the queue themselves, one at a time
+    # under this lock, as each finishes the one before: no thread hands them out.
+    lock = threading.Condition()
+    running = waiting = ended = 0
+    stopping = False
+    failures: list[BaseException] = []
 
     def one(target: Target) -> tuple[Event | Retry, float | None]:
         """One check; whatever goes wrong in it becomes an error for that article alone."""
@@ -559,57 +559,102 @@ def _check_all(
         except ArchiveError as exc:
             return Event("error", target.url, version=head, reason=exc.message, at=at), delay
 
-    pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="check")
+    def take() -> tuple[str, Target] | None:
+        """The next check this thread may start, or None once the run is over or
+        stopping (called holding the lock)."""
+        nonlocal running, waiting
+        while not stopping:
+            now = time.monotonic()
+            ready = queue.pop_ready(now)
+            if ready is not None:
+                running += 1
+                return ready
+            if not len(queue) and not running:
+                return None  # nothing left, and no check running that could come back
+            wake = queue.next_wake(now)  # None: a host's running check frees a slot
+            waiting += 1
+            try:
+                lock.wait(None if wake is None else max(0.0, wake - now))
+            finally:
+                waiting -= 1
+        return None
+
+    def record(
+        host: str, target: Target, outcome: Event | Retry, crawl_delay: float | None
+    ) -> None:
+        """What a check found, reported (called holding the lock)."""
+        nonlocal running, done
+        running -= 1
+        now = time.monotonic()
+        queue.set_delay(host, crawl_delay)
+        queue.finished(host, now)
+        if waiting:  # a slot is free, a host known, or the run over: let them look
+            lock.notify(waiting)
+        if isinstance(outcome, Retry):
+            target.attempt += 1
+            target.suspect = outcome.suspect
+            queue.push(host, target, not_before=now + outcome.after)
+            if outcome.host:
+                queue.backoff(host, now + outcome.after)
+            return
+        done += 1
+        report(outcome)
+        if progress is not None:
+            progress(done, total)
+
+    def work() -> None:
+        nonlocal stopping, ended
+        try:
+            with lock:
+                job = take()
+            while job is not None:
+                host, target = job
+                outcome, crawl_delay = one(target)
+                with lock:
+                    record(host, target, outcome, crawl_delay)
+                    states.merge_if_due()  # between reports, as another process sees them
+                    job = take()
+        except BaseException as exc:  # reporting failed (stdout closed...): the run stops
+            with lock:
+                failures.append(exc)
+                stopping = True
+        finally:
+            with lock:
+                ended += 1
+                lock.notify_all()
+
+    threads = [threading.Thread(target=work, name=f"check_{n}") for n in range(options.concurrency)]
+    states = archive.states()
     finished_cleanly = False
     try:
-        while len(queue) or running:
-            lease.renew()
-            archive.states().merge_if_due()
-            now = time.monotonic()
-            while len(running) < options.concurrency:
-                ready = queue.pop_ready(now)
-                if ready is None:
+        states.merge_if_due()
+        for thread in threads:
+            thread.start()
+        while True:
+            with lock:
+                if lock.wait_for(lambda: ended == len(threads) or bool(failures), timeout=1.0):
                     break
-                host, target = ready
-                running[pool.submit(one, target)] = (host, target)
-            timeout = 1.0
-            wake = queue.next_wake(now)
-            if wake is not None and len(running) < options.concurrency:
-                timeout = min(timeout, max(0.0, wake - now))
-            if not running:
-                time.sleep(timeout)  # every host is resting
-                continue
-            finished, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
-            for future in finished:
-                host, target = running.pop(future)
-                outcome, crawl_delay = future.result()
-                now = time.monotonic()
-                queue.set_delay(host, crawl_delay)
-                queue.finished(host, now)
-                if isinstance(outcome, Retry):
-                    target.attempt += 1
-                    target.suspect = outcome.suspect
-                    queue.push(host, target, not_before=now + outcome.after)
-                    if outcome.host:
-                        queue.backoff(host, now + outcome.after)
-                    continue
-                done += 1
-                report(outcome)
-                if progress is not None:
-                    progress(done, total)
+                states.merge_if_due()  # a long wait (hosts resting) merges too
+            lease.renew()
+        if failures:
+            raise failures[0]
         finished_cleanly = True
     finally:
         # On an interrupt, checks not started are dropped, and those running get a moment
         # to finish (a second interrupt stops waiting). One that finishes later still
         # writes safely: versions under the article's lock, states compare-and-swap.
-        pool.shutdown(wait=False, cancel_futures=True)
-        if not finished_cleanly and running:
+        with lock:
+            stopping = True
+            lock.notify_all()
+        if not finished_cleanly:
+            until = time.monotonic() + INTERRUPT_GRACE
             try:
-                wait(list(running), timeout=INTERRUPT_GRACE)
+                for thread in threads:
+                    if thread.ident is not None:
+                        thread.join(max(0.0, until - time.monotonic()))
             except KeyboardInterrupt:
                 pass
-        if workers is not None:
-            workers.close()
+        ctx.close()
 
 
 def _save_run(archive: Archive, summary: RunSummary, options: WatchOptions) -> None:

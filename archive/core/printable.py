@@ -28,10 +28,17 @@ def printable(text: str | None, *, lines: bool = False) -> str:
     (runs of spaces one); with ``lines``, newlines and tabs are kept."""
     if not text:
         return ""
+    if text.isprintable() and (lines or (" " not in text or _plain(text))):
+        return text  # no control character, so no escape either: nothing to change
     cleaned = _ESCAPES.sub("", text)
     if lines:
         return _CONTROLS_BUT_LINES.sub(" ", cleaned)
     return " ".join(_CONTROLS.sub(" ", cleaned).split())
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` (printable) has no run of spaces and none at either end."""
+    return "  " not in text and text[0] != " " and text[-1] != " "
 
 
 def has_controls(text: str) -> bool:

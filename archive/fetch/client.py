@@ -50,7 +50,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
-from urllib3.util import parse_url
+from urllib3.util import Retry, parse_url
 
 from redline import __version__
 from redline.archive.core.binary import nul_bytes_mean_binary
@@ -98,6 +98,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 UrlGuard = Callable[[str], "str | None"]
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_SIZE = 64 * 1024
+#: No retry and no redirect followed by urllib3 (redirects are followed here, hop by
+#: hop): made once rather than for every request.
+_NO_RETRIES = Retry.from_int(False, redirect=False)
 
 
 # -- helpers shared by fetching and file reading --------------------------------------
@@ -304,6 +307,9 @@ class Fetcher:
         self._pool = watched_pool_manager(
             num_pools=64, maxsize=max(1, connections_per_host), retries=False
         )
+        self._timeout = urllib3.Timeout(connect=self.timeout, read=self.timeout)
+        #: The request headers for each scheme and host, as urllib3 reads the host.
+        self._headers: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -471,6 +477,19 @@ class Fetcher:
     # -- steps -------------------------------------------------------------------------
 
     def _request_headers(self, url: str, cookie: str | None) -> tuple[tuple[str, str], ...]:
+        # The host (all that differs between requests) depends on the scheme and the
+        # authority alone: worked out once for each.
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        headers = self._headers.get(key)
+        if headers is None:
+            headers = self._base_headers(url)
+            if len(self._headers) >= 1024:
+                self._headers.clear()
+            self._headers[key] = headers
+        return (*headers, ("Cookie", cookie)) if cookie else headers
+
+    def _base_headers(self, url: str) -> tuple[tuple[str, str], ...]:
         try:
             parsed = parse_url(url)
         except LocationParseError as exc:
@@ -481,32 +500,32 @@ class Fetcher:
         host = parsed.host or ""
         if parsed.port is not None and parsed.port != DEFAULT_PORTS.get(parsed.scheme or ""):
             host = f"{host}:{parsed.port}"
-        headers = [
+        return (
             ("Host", host),
             ("User-Agent", self.user_agent),
             ("Accept", DEFAULT_ACCEPT),
             ("Accept-Language", self.accept_language),
             ("Accept-Encoding", ACCEPT_ENCODING),
-        ]
-        if cookie:
-            headers.append(("Cookie", cookie))
-        return tuple(headers)
+        )
 
     def _open(self, url: str, headers: tuple[tuple[str, str], ...], deadline_at: float) -> Any:
         remaining = deadline_at - time.monotonic()
         if remaining <= 0:
             raise _deadline_error(url, self.deadline)
-        wait = min(self.timeout, remaining)
+        if remaining >= self.timeout:
+            timeout = self._timeout
+        else:
+            timeout = urllib3.Timeout(connect=remaining, read=remaining)
         with _network_errors(url, self.timeout):
             return self._pool.urlopen(
                 "GET",
                 url,
                 headers=dict(headers),
                 redirect=False,
-                retries=False,
+                retries=_NO_RETRIES,
                 preload_content=False,
                 decode_content=False,
-                timeout=urllib3.Timeout(connect=wait, read=wait),
+                timeout=timeout,
             )
 
     def _read_final(
@@ -527,10 +546,11 @@ class Fetcher:
                 "give the address of a web page (text/html) instead"
             )
         length = response.headers.get("Content-Length")
-        if length and length.strip().isdigit() and int(length) > self.max_bytes:
+        known = int(length) if length and length.strip().isdigit() else None
+        if known is not None and known > self.max_bytes:
             _discard(response)
             raise FetchError(
-                f"{url} is {_size(int(length))}, over the {_size(self.max_bytes)} limit; "
+                f"{url} is {_size(known)}, over the {_size(self.max_bytes)} limit; "
                 "raise --max-bytes to fetch it"
             )
         encoding = _content_encoding(response.headers.get("Content-Encoding"))
@@ -546,29 +566,38 @@ class Fetcher:
         body_parts: list[bytes] = []
         wire_total = 0
         read = getattr(response, "read1", None) or response.read
-        too_large = FetchError(
-            f"{url} is over the {_size(self.max_bytes)} limit"
-            f"{' once decompressed' if encoding else ''}; raise --max-bytes to fetch it"
-        )
+        # A length within the limit is read in one go (http.client reads no more than
+        # it says); the deadline's watchdog ends a read the server makes slow.
+        in_one = known is not None and not getattr(response, "chunked", False)
+
+        def too_large() -> FetchError:
+            return FetchError(
+                f"{url} is over the {_size(self.max_bytes)} limit"
+                f"{' once decompressed' if encoding else ''}; raise --max-bytes to fetch it"
+            )
+
         with _network_errors(url, self.timeout):
             while True:
                 if time.monotonic() > deadline_at:
                     _discard(response)
                     raise _deadline_error(url, self.deadline)
-                chunk = read(_READ_SIZE, decode_content=False)
+                if in_one:
+                    chunk = b"" if wire_parts else response.read(decode_content=False)
+                else:
+                    chunk = read(_READ_SIZE, decode_content=False)
                 if not chunk:
                     break
                 wire_total += len(chunk)
                 if wire_total > self.max_bytes:
                     _discard(response)
-                    raise too_large
+                    raise too_large()
                 wire_parts.append(chunk)
                 if inflater is not None:
                     try:
                         body_parts.append(inflater.feed(chunk))
                     except BodyTooLarge:
                         _discard(response)
-                        raise too_large from None
+                        raise too_large() from None
                     except zlib.error as exc:
                         _discard(response)
                         raise FetchError(
@@ -579,7 +608,7 @@ class Fetcher:
             try:
                 body_parts.append(inflater.finish())
             except BodyTooLarge:
-                raise too_large from None
+                raise too_large() from None
             except zlib.error as exc:
                 raise FetchError(
                     f"{url} sent a corrupt {encoding} body ({exc}); try again later"
@@ -670,6 +699,9 @@ def _peer_address(response: Any) -> str | None:
     """The IP address the response came from, when the socket can tell."""
     connection = getattr(response, "connection", None) or getattr(response, "_connection", None)
     sock = getattr(connection, "sock", None)
+    known = getattr(connection, "peer_address", None)  # noted when it connected
+    if known is not None and sock is not None:
+        return str(known)
     try:
         return str(sock.getpeername()[0]) if sock is not None else None
     except (OSError, IndexError, TypeError):
@@ -777,7 +809,6 @@ def _broken_reason(exc: BaseException) -> str:
 @contextmanager
 def _network_errors(url: str, timeout: float) -> Iterator[None]:
     """Turn urllib3 and socket errors into one-line FetchErrors about ``url``."""
-    host = _host_of(url)
     try:
         yield
     except FetchError:
@@ -788,15 +819,15 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
     except NewConnectionError as exc:
         if _is_dns_failure(exc):
             raise FetchError(
-                f"cannot find host {host} (DNS lookup failed); "
+                f"cannot find host {_host_of(url)} (DNS lookup failed); "
                 "check the spelling of the URL or your network"
             ) from None
         raise FetchError(
-            f"cannot reach {host} ({_connect_reason(exc)}); check the URL or your network"
+            f"cannot reach {_host_of(url)} ({_connect_reason(exc)}); check the URL or your network"
         ) from None
     except ConnectTimeoutError:
         raise FetchError(
-            f"timed out connecting to {host} after {timeout:g} s; "
+            f"timed out connecting to {_host_of(url)} after {timeout:g} s; "
             "the site may be down, try again later or raise --timeout"
         ) from None
     except (ReadTimeoutError, TimeoutError):
@@ -806,23 +837,23 @@ def _network_errors(url: str, timeout: float) -> Iterator[None]:
         ) from None
     except SSLError as exc:
         raise FetchError(
-            f"TLS error talking to {host} ({_tls_reason(exc)}); "
+            f"TLS error talking to {_host_of(url)} ({_tls_reason(exc)}); "
             "the site's HTTPS setup is broken or intercepted, check the URL"
         ) from None
     except ProtocolError as exc:
         raise FetchError(
-            f"the connection to {host} broke off ({_broken_reason(exc)}); try again later"
+            f"the connection to {_host_of(url)} broke off ({_broken_reason(exc)}); try again later"
         ) from None
     except HTTPError as exc:
         if _is_dns_failure(exc):
             raise FetchError(
-                f"cannot find host {host} (DNS lookup failed); "
+                f"cannot find host {_host_of(url)} (DNS lookup failed); "
                 "check the spelling of the URL or your network"
             ) from None
         raise FetchError(f"cannot fetch {url} ({one_line(str(exc))[:200]})") from None
     except OSError as exc:
         raise FetchError(
-            f"cannot reach {host} ({_connect_reason(exc)}); check the URL or your network"
+            f"cannot reach {_host_of(url)} ({_connect_reason(exc)}); check the URL or your network"
         ) from None
 
 

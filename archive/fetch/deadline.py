@@ -145,25 +145,44 @@ def _register(connection: Any) -> None:
         watch.watch(connection)
 
 
+def _peer_of(sock: Any) -> str | None:
+    try:
+        return str(sock.getpeername()[0])
+    except (OSError, IndexError, TypeError, AttributeError):
+        return None
+
+
+# Each connection also notes the address it reached when it connects (``peer_address``):
+# asked once a connection, not once a request.
+
+
 class _WatchedHTTPConnection(HTTPConnection):
+    peer_address: str | None = None
+
     def request(self, *args: Any, **kwargs: Any) -> None:
         super().request(*args, **kwargs)
         _register(self)
 
     def connect(self) -> None:
         _register(self)
+        self.peer_address = None
         super().connect()
+        self.peer_address = _peer_of(self.sock)
         _register(self)
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
+    peer_address: str | None = None
+
     def request(self, *args: Any, **kwargs: Any) -> None:
         super().request(*args, **kwargs)
         _register(self)
 
     def connect(self) -> None:
         _register(self)
+        self.peer_address = None
         super().connect()
+        self.peer_address = _peer_of(self.sock)
         _register(self)
 
 

@@ -13,9 +13,10 @@ failure (429, 5xx, a drop) asks the caller to ``Retry`` later.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from redline.archive.core.errors import (
@@ -31,14 +32,15 @@ from redline.archive.core.urls import normalize_url
 from redline.archive.core.wording import join_reasons
 from redline.archive.diff.model import diff_articles
 from redline.archive.diff.significance import assess
-from redline.archive.extract.quality import GONE, SUSPECT, Refusal
-from redline.archive.extract.reader import Reader, analyse
 from redline.archive.fetch.client import Fetcher, UrlGuard
-from redline.archive.ingest.step import ingest
 from redline.archive.ocfl.archive import Archive, mark_unchanged
 from redline.archive.ocfl.state import ArticleState
 from redline.archive.watch.events import PRIVATE, Event, EventKind
 from redline.archive.watch.target import Target
+
+if TYPE_CHECKING:
+    from redline.archive.extract.quality import Refusal
+    from redline.archive.extract.reader import ProcessAnalyser, Reader
 
 #: Statuses that mean "not for you": the page is there, redline may not see it.
 BLOCKED_STATUSES = frozenset({401, 402, 403, 407, 451})
@@ -67,8 +69,38 @@ class CheckContext:
     max_retry_after: float = 120.0
     #: Pause before re-fetching a page whose article dropped.
     refetch_delay: float = 1.0
-    #: Reads a page: ``analyse`` here, or the same in worker processes.
-    analyse: Reader = analyse
+    #: Reads a page: ``analyse`` here, or the same in worker processes; by default
+    #: chosen (``reader``) when the first page needs reading.
+    analyse: Reader | None = None
+    #: How many checks the run makes (a large run reads pages in worker processes).
+    checks: int = 0
+    _workers: ProcessAnalyser | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def reader(self) -> Reader:
+        """What reads a page. The page reader (trafilatura, lxml, the quality gate) is
+        loaded only when a body differs from the one last accepted: a run that finds
+        nothing changed never loads it."""
+        with self._lock:
+            if self.analyse is None:
+                from redline.archive.extract.reader import (
+                    PROCESS_MIN_CHECKS,
+                    ProcessAnalyser,
+                    analyse,
+                )
+
+                self.analyse = analyse
+                if self.checks >= PROCESS_MIN_CHECKS:
+                    workers = ProcessAnalyser()
+                    if workers.workers > 1:
+                        self._workers = self.analyse = workers
+            return self.analyse
+
+    def close(self) -> None:
+        """Stop the worker processes that read pages, if any started."""
+        with self._lock:
+            if self._workers is not None:
+                self._workers.close()
 
 
 def check(target: Target, ctx: CheckContext) -> Event | Retry:
@@ -146,6 +178,8 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
         event = Event("unchanged", target.url, version=state.head, reason="same page", at=at)
         return _note(ctx, target, event, unchanged=True, extra=validators)
     came_back = bool(state and state.status)
+    from redline.archive.extract.quality import GONE, SUSPECT
+    from redline.archive.ingest.step import ingest
 
     def annotate(s: ArticleState, article: Article) -> None:
         _attempted(s, target, at)
@@ -160,7 +194,7 @@ def _page(target: Target, ctx: CheckContext, capture: Capture, at: str) -> Event
         done = ingest(
             ctx.archive,
             capture,
-            reader=ctx.analyse,
+            reader=ctx.reader(),
             annotate=annotate,
         )
     except (ExtractionError, InputError) as exc:

@@ -3,8 +3,8 @@
 At most ``per_host`` requests run at once to one host, and after each one finishes that
 host rests ``delay`` seconds (or its robots.txt Crawl-delay, or a Retry-After) before the
 next starts. Hosts take turns, so one big site cannot starve the others. The queue is
-used from one thread, the dispatcher's; it never sleeps itself: ``next_wake`` says when
-something may become ready.
+used by one thread at a time (its callers hold a lock); it never sleeps itself:
+``next_wake`` says when something may become ready.
 """
 
 from __future__ import annotations
