@@ -449,12 +449,16 @@ class StateIndex:
     def _write_own(self, changes: dict[str, ArticleState]) -> None:
         for _attempt in range(MERGE_ATTEMPTS):
             merged = dict(self._own)
-            if self._own_lines is None:
-                self._own_lines = {i: s.to_line() for i, s in self._own.items()}
-            lines = dict(self._own_lines)
+            if self._own_lines is not None:
+                lines = dict(self._own_lines)
+            else:
+                # Lines of the states kept as they are; a changed one is encoded once,
+                # below (a run that checked every article changed every state).
+                lines = {i: s.to_line() for i, s in self._own.items() if i not in changes}
             for object_id, state in changes.items():
-                best = newer(merged.get(object_id), state)
-                if best is not merged.get(object_id):
+                old = merged.get(object_id)
+                best = newer(old, state)
+                if best is not old or object_id not in lines:
                     merged[object_id], lines[object_id] = best, best.to_line()
             data = encode_lines(lines)
             try:
