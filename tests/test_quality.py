@@ -15,9 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from redline.archive.core.errors import ExtractionError
 from redline.archive.core.models import Article
+from redline.archive.extract import quality
 from redline.archive.extract.article import extract_article
 from redline.archive.extract.decode import decode_html
 from redline.archive.extract.quality import (
@@ -394,3 +397,26 @@ def test_drop_in_chinese_article() -> None:
     refusal = drop_refusal(previous, replace(previous, paragraphs=(CHINESE,)))
     assert refusal is not None and refusal.event == "suspect"
     assert drop_refusal(previous, replace(previous, paragraphs=(CHINESE,) * 4)) is None
+
+
+# --- the gate's quick pre-check never hides a match -------------------------------------
+_WORDINGS = [
+    *(w for _name, w in quality._CHALLENGE_NOTICES),
+    *(v for v in vars(quality).values() if isinstance(v, quality._Wording)),
+]
+
+
+@pytest.mark.parametrize("wording", _WORDINGS, ids=lambda w: w.pattern.pattern[:40])
+def test_every_text_a_gate_pattern_finds_holds_one_of_its_hints(
+    wording: quality._Wording,
+) -> None:
+    """A pattern is searched only in a page holding one of its hints: any text the
+    pattern matches (in any letter case) must hold one, or a wall would pass unseen."""
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(wording.pattern))
+    def holds_a_hint(text: str) -> None:
+        page = quality.Page(html="", text=text, titles=(), h1s=(), headings=(), has_password=False)
+        assert wording.on(page), (text, wording.hints)
+
+    holds_a_hint()
