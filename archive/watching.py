@@ -399,7 +399,7 @@ def run_watch(
 
 
 def _parsed(source: Watchlist | WatchlistFile) -> Watchlist:
-    return source.parse() if isinstance(source, WatchlistFile) else source
+    return source.parsed if isinstance(source, WatchlistFile) else source
 
 
 def options_key(shard: tuple[int, int]) -> str:

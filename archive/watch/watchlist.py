@@ -89,9 +89,6 @@ class WatchlistFile:
     text: str
     digest: str
 
-    def parse(self) -> Watchlist:
-        return self.parsed
-
     @cached_property
     def parsed(self) -> Watchlist:
         return parse_watchlist(self.text, self.path)
@@ -107,7 +104,7 @@ class WatchlistFile:
 
 def read_watchlist(path: str | Path) -> Watchlist:
     """Read and parse a watchlist file; ``InputError`` when the file itself is unusable."""
-    return open_watchlist(path).parse()
+    return open_watchlist(path).parsed
 
 
 def open_watchlist(path: str | Path) -> WatchlistFile:
@@ -139,7 +136,7 @@ def open_watchlist(path: str | Path) -> WatchlistFile:
     for line in _lines(text):
         if not parse_watchlist(line, name).empty:
             return found
-    watchlist = found.parse()
+    watchlist = found.parsed
     if watchlist.empty:
         if watchlist.problems:
             # The first unusable line says what is wrong and what to do; then how many more.
